@@ -1,0 +1,5 @@
+import sys
+
+from tagcheck.cli import main
+
+sys.exit(main())

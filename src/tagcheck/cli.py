@@ -1,0 +1,180 @@
+"""Command line: the only module that reads argv, the environment and the terminal.
+
+Exit status (DESIGN.md §3): 0 nothing at or above ``--fail-on``; 1 findings at or above
+it; 2 bad input (usage, policy file, unreadable path); 3 internal error.
+
+Start-up matters (pre-commit): this module imports only click and tagcheck's light
+modules at import time; the Terraform source, the policy loader and the reporters are
+imported inside the commands that use them, and nothing on these paths imports boto3.
+"""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from pathlib import Path
+from typing import Sequence
+
+import click
+
+from tagcheck import __version__
+
+EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
+
+
+class BadInput(click.ClickException):
+    """Bad input: printed as one line, exit 2."""
+
+    exit_code = EXIT_BAD_INPUT
+
+    def show(self, file=None) -> None:
+        click.echo(f"tagcheck: error: {self.format_message()}", err=True)
+
+
+def _output_options(fn):
+    fn = click.option("--output", "-o", "outputs", multiple=True, type=click.Path(dir_okay=False),
+                      help="Write the matching --format to FILE (in order); '-' or absent: stdout.")(fn)
+    fn = click.option("--format", "-f", "formats", multiple=True, type=click.Choice(["text", "json"]),
+                      help="Output format; repeat with --output for several.")(fn)
+    fn = click.option("--fail-on", type=click.Choice(["error", "warning", "info", "never"]), default="error",
+                      show_default=True, help="Lowest severity that makes the exit status 1.")(fn)
+    fn = click.option("--policy", "policy_path", type=click.Path(dir_okay=False, path_type=Path),
+                      help="Policy file (default: .tagcheck.yaml found upward, else finops-baseline).")(fn)
+    return fn
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="tagcheck")
+def cli() -> None:
+    """tagcheck: resource-tag and cost-allocation linter for AWS."""
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@_output_options
+@click.option("--var-file", "var_files", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Terraform variables file, as terraform plan -var-file (repeatable).")
+@click.option("--var", "variables", multiple=True, metavar="NAME=VALUE",
+              help="Terraform variable, as terraform plan -var (repeatable).")
+def scan(paths, formats, outputs, fail_on, policy_path, var_files, variables) -> None:
+    """Check Terraform code (.tf, .tf.json) in PATHS (directories or files; default: .)."""
+    from tagcheck.sources.terraform.module import RootInputs
+    from tagcheck.sources.terraform.source import ScanInputError, scan as scan_terraform
+
+    paths = list(paths) or [Path(".")]
+    for var_file in var_files:
+        if not var_file.is_file():
+            raise BadInput(f"{var_file}: variables file not found")
+    inputs = RootInputs(list(var_files), _parse_vars(variables))
+    policy = _load_policy(policy_path, paths[0])
+    try:
+        scanned = scan_terraform(paths, inputs)
+    except ScanInputError as exc:
+        raise BadInput(str(exc)) from None
+    _finish(scanned.resources, scanned.problems, policy, formats, outputs, fail_on)
+
+
+def _parse_vars(variables: Sequence[str]) -> dict[str, str]:
+    parsed = {}
+    for item in variables:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            raise BadInput(f"--var {item!r}: expected NAME=VALUE")
+        parsed[name.strip()] = value
+    return parsed
+
+
+def _load_policy(policy_path: Path | None, start: Path):
+    from tagcheck.policy import PolicyError, load_policy
+    from tagcheck.rules import rule_schemas
+
+    try:
+        return load_policy(policy_path, start=start if start.is_dir() else start.parent, rule_schemas=rule_schemas())
+    except PolicyError as exc:
+        raise BadInput(str(exc)) from None
+
+
+def _finish(resources, problems, policy, formats, outputs, fail_on) -> None:
+    from tagcheck import engine
+    from tagcheck.report import render
+
+    result = engine.run(resources, problems, policy)
+    formats = list(formats) or ["text"]
+    if len(outputs) > len(formats):
+        raise BadInput("more --output than --format options")
+    for index, fmt in enumerate(formats):
+        target = outputs[index] if index < len(outputs) else "-"
+        to_terminal = target == "-" and sys.stdout.isatty()
+        text = render(fmt, result, color=to_terminal)
+        if target == "-":
+            click.echo(text, nl=False)
+        else:
+            try:
+                Path(target).write_text(text, encoding="utf-8")
+            except OSError as exc:
+                raise BadInput(f"{target}: cannot write: {exc.strerror}") from None
+    raise click.exceptions.Exit(engine.exit_status(result, fail_on))
+
+
+@cli.command("rules")
+def rules_command() -> None:
+    """List every rule: id, default severity, lever, summary."""
+    from tagcheck.rules import ALL_RULES
+
+    for rule in ALL_RULES:
+        click.echo(f"{rule.id}  {rule.severity.value:<7}  {rule.lever.value:<11}  {rule.name}: {rule.summary}")
+
+
+@cli.command()
+@click.argument("rule_id")
+def explain(rule_id: str) -> None:
+    """Print one rule's documentation, with an example."""
+    from tagcheck.rules import RULES_BY_ID
+
+    rule = RULES_BY_ID.get(rule_id.upper())
+    if rule is None:
+        raise BadInput(f"unknown rule {rule_id!r}; `tagcheck rules` lists them")
+    click.echo(f"{rule.id} {rule.name} (default severity {rule.severity.value}, lever {rule.lever.value})\n")
+    click.echo(rule.summary + "\n")
+    click.echo(rule.docs.rstrip())
+
+
+@cli.command()
+@click.option("--path", "target", type=click.Path(path_type=Path), default=Path(".tagcheck.yaml"),
+              show_default=True, help="Where to write the policy.")
+@click.option("--force", is_flag=True, help="Overwrite an existing file.")
+def init(target: Path, force: bool) -> None:
+    """Write a commented starter policy (.tagcheck.yaml)."""
+    from tagcheck.policy import starter_policy_text
+
+    if target.is_dir():
+        target = target / ".tagcheck.yaml"
+    if target.exists() and not force:
+        raise BadInput(f"{target} exists; use --force to overwrite it")
+    target.write_text(starter_policy_text(), encoding="utf-8")
+    click.echo(f"wrote {target}")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point; returns the exit status instead of exiting (for tests and __main__)."""
+    try:
+        status = cli.main(args=list(argv) if argv is not None else None, prog_name="tagcheck", standalone_mode=False)
+        return status if isinstance(status, int) else EXIT_OK
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
+    except click.ClickException as exc:  # usage errors and BadInput
+        exc.show()
+        return EXIT_BAD_INPUT if not isinstance(exc, BadInput) else exc.exit_code
+    except click.exceptions.Abort:
+        click.echo("tagcheck: aborted", err=True)
+        return EXIT_FINDINGS
+    except BrokenPipeError:
+        return EXIT_OK
+    except Exception:  # anything else is a bug: say so, keep the traceback for the report
+        click.echo("tagcheck: internal error (please report it with this traceback):", err=True)
+        click.echo(traceback.format_exc(), err=True)
+        return EXIT_INTERNAL
+
+
+if __name__ == "__main__":
+    sys.exit(main())

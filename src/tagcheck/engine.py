@@ -1,0 +1,176 @@
+"""Run the rules over resources and make a :class:`RunResult`.
+
+Order of work: source problems become TC findings; every enabled rule runs on every
+resource (a crash becomes TC000 and the run goes on); the policy's severity overrides
+apply; inline ``tagcheck:ignore`` comments and policy ``ignore`` entries move findings
+to ``suppressed``; suppressions that matched nothing, and expired ignore entries,
+become TC002. Findings are sorted by file, line, rule.
+"""
+
+from __future__ import annotations
+
+import datetime
+import traceback
+from collections import Counter
+from dataclasses import replace
+from typing import Iterable, Sequence
+
+from tagcheck.model import Finding, Location, Note, Resource, RunResult, Severity, SourceProblem
+from tagcheck.rules import ALL_RULES, RULES_BY_ID, Rule, RuleContext
+from tagcheck.rules.tagging import verdicts
+
+FAIL_ON = ("error", "warning", "info", "never")
+
+
+def run(resources: Sequence[Resource], problems: Sequence[SourceProblem], policy, *,
+        today: datetime.date | None = None, rules: Sequence[Rule] = ALL_RULES) -> RunResult:
+    today = today or datetime.date.today()
+    ctx = RuleContext(policy=policy, today=today, resources=tuple(resources))
+    enabled = [r for r in rules if r.check is not None and policy.rule_config(r.id).enabled]
+
+    raw: list[Finding] = [_from_problem(p, policy) for p in problems if policy.rule_config(p.rule).enabled]
+    for resource in resources:
+        for rule in enabled:
+            raw.extend(_run_rule(rule, resource, ctx, policy))
+
+    kept, suppressed, used_inline, used_ignores = _suppress(raw, policy, today)
+    kept.extend(_stale_suppressions(resources, used_inline, policy, today, used_ignores))
+    kept.sort(key=Finding.sort_key)
+    return RunResult(findings=tuple(kept), resources=tuple(resources), suppressed=tuple(suppressed),
+                     notes=tuple(_notes(policy, today)), summary=summarize(kept, suppressed, resources, policy))
+
+
+def _severity(rule_id: str, policy) -> Severity:
+    configured = policy.rule_config(rule_id).severity
+    return Severity(configured) if configured else RULES_BY_ID[rule_id].severity
+
+
+def _from_problem(problem: SourceProblem, policy) -> Finding:
+    rule = RULES_BY_ID[problem.rule]
+    return Finding(rule=rule.id, severity=_severity(rule.id, policy), lever=rule.lever, message=problem.message,
+                   location=problem.location, details=dict(problem.details))
+
+
+def _run_rule(rule: Rule, resource: Resource, ctx: RuleContext, policy) -> Iterable[Finding]:
+    location = resource.location
+    try:
+        hits = list(rule.check(resource, ctx))
+    except Exception as exc:  # a rule bug must not stop the run (DESIGN.md §1)
+        frame = traceback.extract_tb(exc.__traceback__)[-1]
+        yield Finding(rule="TC000", severity=_severity("TC000", policy), lever=RULES_BY_ID["TC000"].lever,
+                      message=f"rule {rule.id} crashed on {resource.address}: {type(exc).__name__}: {exc} "
+                              f"(at {frame.name}:{frame.lineno}; please report this)",
+                      location=location, resource=resource, key=rule.id,
+                      details={"rule": rule.id, "exception": type(exc).__name__})
+        return
+    severity = _severity(rule.id, policy)
+    for hit in hits:
+        yield Finding(rule=rule.id, severity=severity, lever=rule.lever, message=hit.message, location=location,
+                      resource=resource, details=dict(hit.details), key=hit.key, fix=hit.fix,
+                      monthly_cost_usd=hit.monthly_cost_usd, monthly_saving_usd=hit.monthly_saving_usd)
+
+
+def _inline_key(resource: Resource) -> tuple:
+    return (resource.location.file, resource.location.line)
+
+
+def _suppress(findings: list[Finding], policy, today: datetime.date):
+    kept, suppressed = [], []
+    used_inline: set[tuple] = set()  # (file, line, rule)
+    used_ignores: set[int] = set()
+    for finding in findings:
+        resource = finding.resource
+        if resource is not None and finding.rule != "TC000":
+            marks = resource.suppressed_rules
+            matched = next((m for m in (finding.rule, "ALL", "*") if m in marks), None)
+            if matched:
+                used_inline.add((*_inline_key(resource), matched))
+                suppressed.append(finding)
+                continue
+        address = resource.address if resource else (finding.location.file or "")
+        entry = next((i for i, e in enumerate(policy.ignores)
+                      if e.matches(finding.rule, address) and not e.expired(today)), None)
+        if entry is not None:
+            used_ignores.add(entry)
+            suppressed.append(finding)
+            continue
+        kept.append(finding)
+    return kept, suppressed, used_inline, used_ignores
+
+
+def _stale_suppressions(resources: Sequence[Resource], used_inline: set, policy, today: datetime.date,
+                        used_ignores: set[int]) -> list[Finding]:
+    rule = RULES_BY_ID["TC002"]
+    severity = _severity("TC002", policy)
+    if not policy.rule_config("TC002").enabled:
+        return []
+    out: list[Finding] = []
+    seen: set[tuple] = set()
+    for resource in resources:
+        for mark in sorted(resource.suppressed_rules):
+            key = (*_inline_key(resource), mark)
+            if key in used_inline or key in seen:
+                continue
+            seen.add(key)
+            why = "is not a known rule" if mark not in RULES_BY_ID and mark not in ("ALL", "*") else "suppressed nothing"
+            out.append(Finding(rule="TC002", severity=severity, lever=rule.lever,
+                               message=f"inline suppression tagcheck:ignore={mark} {why}; remove it",
+                               location=resource.location, resource=resource, key=mark, details={"suppression": mark}))
+    for index, entry in enumerate(policy.ignores):
+        if entry.expired(today):
+            message = f"ignore entry for {entry.rule} on {entry.resource!r} expired on {entry.expires}; it no longer suppresses"
+        elif index not in used_ignores:
+            message = f"ignore entry for {entry.rule} on {entry.resource!r} matched no finding; remove it"
+        else:
+            continue
+        out.append(Finding(rule="TC002", severity=severity, lever=rule.lever, message=message,
+                           location=Location(entry.file, entry.line, entry.line), key=f"ignore:{entry.rule}:{entry.resource}",
+                           details={"rule": entry.rule, "resource": entry.resource, "reason": entry.reason,
+                                    "expires": str(entry.expires) if entry.expires else None}))
+    return out
+
+
+def _notes(policy, today: datetime.date) -> list[Note]:
+    return [Note("policy", f"policy: {policy.source or 'built-in finops-baseline'}")]
+
+
+def summarize(findings: Sequence[Finding], suppressed: Sequence[Finding], resources: Sequence[Resource], policy) -> dict:
+    by_severity = Counter(f.severity.value for f in findings)
+    return {
+        "resources": len(resources),
+        "findings": len(findings),
+        "findings_by_severity": {s.value: by_severity.get(s.value, 0) for s in Severity},
+        "findings_by_rule": dict(sorted(Counter(f.rule for f in findings).items())),
+        "suppressed": len(suppressed),
+        "allocation": allocation(resources, policy),
+    }
+
+
+def allocation(resources: Sequence[Resource], policy) -> dict:
+    """How many taggable resources carry every required tag with an allowed value.
+
+    Counted in resources here; the cost model weighs the same verdicts in dollars.
+    """
+    taggable = [r for r in resources if r.tags is not None]
+    by_key = {k: Counter() for k in policy.required}
+    complete = 0
+    for resource in taggable:
+        statuses = {v.key: v.status for v in verdicts(resource.tags, policy) if v.key in by_key}
+        for key, status in statuses.items():
+            by_key[key]["tagged" if status == "pass" else ("unknown" if status == "unknown" else "untagged")] += 1
+        complete += all(s == "pass" for s in statuses.values())
+    total = len(taggable)
+    return {
+        "taggable_resources": total,
+        "fully_tagged": complete,
+        "coverage_pct": round(100.0 * complete / total, 1) if total else 100.0,
+        "by_key": {k: {"tagged": c["tagged"], "untagged": c["untagged"], "unknown": c["unknown"]} for k, c in by_key.items()},
+    }
+
+
+def exit_status(result: RunResult, fail_on: str) -> int:
+    """0: nothing at or above the threshold; 1: something is."""
+    if fail_on == "never":
+        return 0
+    threshold = Severity(fail_on).rank
+    return 1 if any(f.severity.rank >= threshold for f in result.findings) else 0

@@ -1,0 +1,193 @@
+"""The plain data every stage of tagcheck passes along.
+
+Sources produce :class:`Resource` objects, the engine turns them into :class:`Finding`
+objects, reporters render a :class:`RunResult`. Nothing here imports tagcheck or a
+third-party package, so every other module can depend on it and nothing else.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any, Mapping
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        return {"info": 1, "warning": 2, "error": 3}[self.value]
+
+
+class Lever(str, Enum):
+    """The FinOps lever a finding pulls (DESIGN.md §3)."""
+
+    TAGGING = "tagging"
+    GOVERNANCE = "governance"
+    RIGHTSIZING = "rightsizing"
+    SCHEDULING = "scheduling"
+    STORAGE = "storage"
+    PURCHASING = "purchasing"
+    IDLE = "idle"
+
+
+class Origin(str, Enum):
+    HCL = "hcl"
+    PLAN = "plan"
+    AWS = "aws"
+
+
+@dataclass(frozen=True)
+class Unknown:
+    """A value that cannot be known without running Terraform (or the account).
+
+    ``reason`` names the reference that could not be resolved, e.g. ``var.tags``
+    or ``data.aws_caller_identity.current.account_id``.
+    """
+
+    reason: str
+
+    def __bool__(self) -> bool:  # an unknown is never silently truthy
+        return False
+
+
+@dataclass(frozen=True)
+class Location:
+    file: str | None = None
+    line: int | None = None
+    end_line: int | None = None
+    column: int | None = None
+    arn: str | None = None  # live resources are located by ARN
+
+    def sort_key(self) -> tuple:
+        return (self.file or self.arn or "", self.line or 0)
+
+
+class TagSource(str, Enum):
+    """Where an effective tag came from."""
+
+    RESOURCE = "resource"  # the resource's own tags / tag blocks
+    DEFAULT_TAGS = "default_tags"  # provider default_tags
+    PROPAGATED = "propagated"  # e.g. ASG tag {} with propagate_at_launch
+    ACCOUNT = "account"  # read from a live resource
+
+
+@dataclass(frozen=True)
+class TagValue:
+    """One tag of a resource: a known string, or an unknown value with its reason."""
+
+    value: str | None
+    source: TagSource = TagSource.RESOURCE
+    unknown_reason: str | None = None
+
+    @property
+    def known(self) -> bool:
+        return self.unknown_reason is None
+
+
+@dataclass(frozen=True)
+class TagSet:
+    """The tags Terraform (or the account) will put on a resource.
+
+    ``complete`` is False when further keys may exist that could not be evaluated
+    (e.g. ``merge(var.tags, {...})`` with ``var.tags`` unknown); ``unknown_reason`` says
+    why. Keys in ``values`` are certain to be present even then.
+
+    ``hidden_keys``/``hidden_prefixes`` come from provider ``ignore_tags``: Terraform
+    neither sets nor reports them, so a required key among them is a finding of its own.
+    """
+
+    values: Mapping[str, TagValue] = field(default_factory=dict)
+    complete: bool = True
+    unknown_reason: str | None = None
+    hidden_keys: frozenset[str] = frozenset()
+    hidden_prefixes: tuple[str, ...] = ()
+
+    def is_hidden(self, key: str) -> bool:
+        return key in self.hidden_keys or any(key.startswith(p) for p in self.hidden_prefixes)
+
+    def known_dict(self) -> dict[str, str]:
+        return {k: v.value for k, v in self.values.items() if v.known and v.value is not None}
+
+
+@dataclass(frozen=True)
+class Resource:
+    """One resource instance, whatever it was read from.
+
+    ``tags`` is None for types that cannot carry tags. ``attributes`` holds the
+    evaluated arguments (nested blocks as lists of dicts, :class:`Unknown` where a
+    value cannot be known) for rules that look past the tags.
+    """
+
+    address: str
+    type: str
+    origin: Origin
+    location: Location
+    tags: TagSet | None
+    attributes: Mapping[str, Any] = field(default_factory=dict)
+    region: str | Unknown | None = None
+    account: str | None = None
+    module: str = ""  # "" for the root module, else "module.app" / "module.app[\"a\"]"
+    provider: str = "aws"  # provider configuration reference, e.g. "aws.west"
+    suppressed_rules: frozenset[str] = frozenset()  # from inline tagcheck:ignore comments
+    action: str | None = None  # plan action (create/update/no-op/…), None elsewhere
+
+    @property
+    def name(self) -> str:
+        return self.address.rsplit(".", 1)[-1]
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: str
+    severity: Severity
+    lever: Lever
+    message: str
+    location: Location
+    resource: Resource | None = None
+    details: Mapping[str, Any] = field(default_factory=dict)
+    key: str | None = None  # the tag key (or other subject) a per-key finding is about
+    monthly_cost_usd: float | None = None
+    monthly_saving_usd: float | None = None
+    fix: str | None = None
+
+    def sort_key(self) -> tuple:
+        return (*self.location.sort_key(), self.rule, self.resource.address if self.resource else "", self.key or "")
+
+    def fingerprint(self) -> str:
+        """Identity that survives line moves: rule, resource address, key."""
+        subject = self.resource.address if self.resource else (self.location.file or "")
+        return f"{self.rule}|{subject}|{self.key or ''}"
+
+
+@dataclass(frozen=True)
+class Note:
+    """Something the user should know that is not a finding (coverage, skipped input)."""
+
+    kind: str
+    message: str
+
+
+@dataclass(frozen=True)
+class RunResult:
+    findings: tuple[Finding, ...]
+    resources: tuple[Resource, ...]
+    suppressed: tuple[Finding, ...] = ()
+    notes: tuple[Note, ...] = ()
+    summary: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SourceProblem:
+    """An input a source could not read fully (TC001 parse error, TC003 remote module…).
+
+    The engine turns each into a finding with the rule's configured severity.
+    """
+
+    rule: str
+    message: str
+    location: Location
+    details: Mapping[str, Any] = field(default_factory=dict)

@@ -1,0 +1,25 @@
+"""Reporters: pure functions from a RunResult to text, registered by format name.
+
+Each format lives in its own module, imported only when that format is asked for.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Callable
+
+from tagcheck.model import RunResult
+
+FORMATS: dict[str, str] = {
+    "text": "tagcheck.report.text",
+    "json": "tagcheck.report.json_report",
+}
+
+
+def get_reporter(name: str) -> Callable[..., str]:
+    """The ``render(result, **options) -> str`` function of a format."""
+    return importlib.import_module(FORMATS[name]).render
+
+
+def render(name: str, result: RunResult, **options) -> str:
+    return get_reporter(name)(result, **options)

@@ -1,0 +1,245 @@
+"""FinOps *Inform*: the tag rules TAG001–TAG006.
+
+Every required key of a taggable resource gets exactly one verdict, computed once by
+:func:`verdicts`: pass, missing (TAG001), not allowed (TAG002), near miss (TAG003),
+empty (TAG004), unknown with the reason (TAG005), hidden by ``ignore_tags`` (TAG006).
+One key never yields two findings: a near miss replaces "missing" for that key.
+
+TAG001 and TAG005 report once per resource with the list of keys (that is what a
+person fixes in one edit, and what a cost figure is attached to); TAG002/3/4/6 report
+once per key.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from typing import Iterable
+
+from tagcheck.model import Lever, Resource, Severity, TagSet
+from tagcheck.rules.registry import Hit, Rule, RuleContext
+
+
+@dataclass(frozen=True)
+class Verdict:
+    key: str
+    status: str  # pass | missing | not_allowed | near_miss | empty | unknown | hidden
+    value: str | None = None
+    found: str | None = None  # the near-miss key actually present
+    reason: str | None = None
+
+
+def verdicts(tags: TagSet, policy) -> list[Verdict]:
+    out = []
+    for key in policy.required:
+        out.append(_verdict(key, tags, policy))
+    # allowed values constrain optional keys too, when they are present
+    for key in policy.allowed:
+        if key not in policy.required and key in tags.values and not tags.is_hidden(key):
+            verdict = _verdict(key, tags, policy)
+            if verdict.status in ("not_allowed", "unknown"):
+                out.append(verdict)
+    return out
+
+
+def _verdict(key: str, tags: TagSet, policy) -> Verdict:
+    if tags.is_hidden(key):
+        return Verdict(key, "hidden")
+    tag = tags.values.get(key)
+    if tag is not None:
+        if not tag.known:
+            return Verdict(key, "unknown", reason=tag.unknown_reason)
+        if not (tag.value or "").strip():
+            return Verdict(key, "empty", value=tag.value)
+        allowed = policy.allowed.get(key)
+        if allowed is not None and not allowed.permits(tag.value):
+            return Verdict(key, "not_allowed", value=tag.value)
+        return Verdict(key, "pass", value=tag.value)
+    near = near_miss(key, [k for k in tags.values if k not in policy.required])
+    if near is not None:
+        return Verdict(key, "near_miss", found=near, value=tags.values[near].value)
+    if not tags.complete:
+        return Verdict(key, "unknown", reason=tags.unknown_reason)
+    return Verdict(key, "missing")
+
+
+def _normal(key: str) -> str:
+    return re.sub(r"[\s_\-:./]", "", key.casefold())
+
+
+def near_miss(expected: str, present: Iterable[str]) -> str | None:
+    """A present key that is probably a misspelling of ``expected``: case, ``_`` vs
+    ``-``, separators dropped (``costcenter``), or one edit away (two for long keys)."""
+    target = _normal(expected)
+    budget = 0 if len(target) < 4 else (1 if len(target) < 10 else 2)
+    best = None
+    for key in sorted(present):
+        if key == expected:
+            continue
+        distance = _distance(_normal(key), target)
+        if distance <= budget and (best is None or distance < best[0]):
+            best = (distance, key)
+    return best[1] if best else None
+
+
+def _distance(a: str, b: str) -> int:
+    """Damerau–Levenshtein (optimal string alignment) distance."""
+    if a == b:
+        return 0
+    prev2: list[int] = []
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb))
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                cur[j] = min(cur[j], prev2[j - 2] + 1)
+        prev2, prev = prev, cur
+    return prev[-1]
+
+
+def _tag_verdicts(resource: Resource, ctx: RuleContext) -> list[Verdict]:
+    if resource.tags is None:
+        return []
+    return verdicts(resource.tags, ctx.policy)
+
+
+def _placeholder(key: str, policy) -> str:
+    allowed = policy.allowed.get(key)
+    if allowed is not None and allowed.values:
+        return allowed.values[0]
+    if allowed is not None and allowed.pattern:
+        return f"<value matching {allowed.pattern}>"
+    return "<value>"
+
+
+def _fix(resource: Resource, keys: list[str], policy) -> str:
+    """Text to paste: a tags map entry, or tag blocks for ASG-style types."""
+    if "tag" in resource.attributes and "tags" not in resource.attributes and resource.type == "aws_autoscaling_group":
+        return "\n".join(
+            f'tag {{\n  key                 = {json.dumps(k)}\n  value               = {json.dumps(_placeholder(k, policy))}\n'
+            f"  propagate_at_launch = true\n}}" for k in keys)
+    width = max(len(json.dumps(k)) for k in keys)
+    lines = [f"  {json.dumps(k).ljust(width)} = {json.dumps(_placeholder(k, policy))}" for k in keys]
+    return "tags = {\n" + "\n".join(lines) + "\n}"
+
+
+def _sources(resource: Resource) -> dict[str, str]:
+    return {k: v.source.value for k, v in resource.tags.values.items()} if resource.tags else {}
+
+
+def check_missing(resource: Resource, ctx: RuleContext) -> Iterable[Hit]:
+    missing = [v.key for v in _tag_verdicts(resource, ctx) if v.status == "missing"]
+    if not missing:
+        return
+    note = ""
+    if resource.type == "aws_autoscaling_group":
+        note = " (provider default_tags do not reach auto scaling groups: use tag blocks)"
+    yield Hit(f"missing required tag{'s' if len(missing) > 1 else ''}: {', '.join(missing)}{note}",
+              details={"missing": missing, "present": sorted(resource.tags.values)},
+              fix=_fix(resource, missing, ctx.policy))
+
+
+def check_not_allowed(resource: Resource, ctx: RuleContext) -> Iterable[Hit]:
+    for v in _tag_verdicts(resource, ctx):
+        if v.status == "not_allowed":
+            allowed = ctx.policy.allowed[v.key]
+            yield Hit(f"tag {v.key}={v.value!r} is not allowed: expected {allowed.describe()}", key=v.key,
+                      details={"key": v.key, "found": v.value, "expected": allowed.describe(),
+                               "source": _sources(resource).get(v.key)},
+                      fix=_fix(resource, [v.key], ctx.policy))
+
+
+def check_near_miss(resource: Resource, ctx: RuleContext) -> Iterable[Hit]:
+    for v in _tag_verdicts(resource, ctx):
+        if v.status == "near_miss":
+            yield Hit(f"tag key {v.found!r} looks like a misspelling of required key {v.key!r}", key=v.key,
+                      details={"expected": v.key, "found": v.found},
+                      fix=f"rename the key {json.dumps(v.found)} to {json.dumps(v.key)}")
+
+
+def check_empty(resource: Resource, ctx: RuleContext) -> Iterable[Hit]:
+    for v in _tag_verdicts(resource, ctx):
+        if v.status == "empty":
+            yield Hit(f"required tag {v.key} is present but empty", key=v.key,
+                      details={"key": v.key, "source": _sources(resource).get(v.key)},
+                      fix=_fix(resource, [v.key], ctx.policy))
+
+
+def check_unknown(resource: Resource, ctx: RuleContext) -> Iterable[Hit]:
+    unknown = {v.key: v.reason for v in _tag_verdicts(resource, ctx) if v.status == "unknown"}
+    if not unknown:
+        return
+    reasons = sorted(set(unknown.values()))
+    yield Hit(f"cannot verify tag{'s' if len(unknown) > 1 else ''} {', '.join(unknown)} statically: {'; '.join(reasons)}",
+              details={"unknown": list(unknown), "reason": reasons[0], "reasons": unknown})
+
+
+def check_hidden(resource: Resource, ctx: RuleContext) -> Iterable[Hit]:
+    for v in _tag_verdicts(resource, ctx):
+        if v.status == "hidden":
+            yield Hit(f"required tag {v.key} is hidden by the provider's ignore_tags: Terraform will not set or check it",
+                      key=v.key, details={"key": v.key, "provider": resource.provider},
+                      fix=f"remove {json.dumps(v.key)} from ignore_tags of provider {resource.provider}")
+
+
+RULES = (
+    Rule("TAG001", "required-tag-missing", Severity.ERROR, Lever.TAGGING,
+         "A required cost-allocation tag is missing.",
+         """Every taggable resource must carry the tags listed in `tags.required`. The effective
+tags are what Terraform will apply: provider `default_tags` merged with the resource's `tags`
+(resource wins). `default_tags` do not reach `aws_autoscaling_group` — use `tag {}` blocks.
+
+Example (policy requires team and cost-center):
+
+    resource "aws_s3_bucket" "logs" {
+      bucket = "acme-logs"
+      tags   = { team = "data" }          # TAG001: missing required tag: cost-center
+    }
+""", check_missing),
+    Rule("TAG002", "tag-value-not-allowed", Severity.ERROR, Lever.TAGGING,
+         "A tag value is not in the policy's allowed list or does not match its pattern.",
+         """`tags.allowed` constrains values, as a list or `{pattern: REGEX}` (full match).
+
+    tags:
+      allowed:
+        environment: [dev, test, staging, prod]
+
+    tags = { environment = "development" }   # TAG002: expected one of dev, test, staging, prod
+""", check_not_allowed),
+    Rule("TAG003", "tag-key-near-miss", Severity.ERROR, Lever.TAGGING,
+         "A tag key is a near miss of a required key (case, _ vs -, spelling).",
+         """A key like `Team`, `cost_center` or `costcenter` is almost certainly meant to be the
+required `team` / `cost-center`. Cost-allocation tags are case-sensitive in AWS billing, so the
+near miss does not allocate cost. Reported instead of TAG001 for that key.
+
+    tags = { Team = "ml", cost_center = "cc-1234" }   # TAG003 ×2: rename to team, cost-center
+""", check_near_miss),
+    Rule("TAG004", "required-tag-empty", Severity.ERROR, Lever.TAGGING,
+         "A required tag is present but its value is empty.",
+         """An empty value allocates nothing. Often it comes from a map with a blank entry:
+
+    for_each = { a = "ml", b = "" }
+    tags     = { team = each.value }             # TAG004 on ["b"]
+""", check_empty),
+    Rule("TAG005", "tags-unknown", Severity.INFO, Lever.TAGGING,
+         "Required tags cannot be verified statically; the reason names the reference.",
+         """tagcheck never guesses. When a tag's value or the tag map itself depends on something
+only known at apply time — a data source, a resource attribute, an unset variable, `file()` —
+the key is reported as unknown with that reference. A reusable module scanned on its own
+(`tags = merge(var.tags, {...})`) reports "supplied by the caller"; scan the root that calls it,
+or a plan (`tagcheck plan`), for a definite answer.
+
+    tags = { team = data.external.owner.result.team }   # TAG005: data.external.owner.result.team
+""", check_unknown),
+    Rule("TAG006", "required-tag-ignored", Severity.WARNING, Lever.TAGGING,
+         "A required tag key is hidden by the provider's ignore_tags.",
+         """Keys listed in the AWS provider's `ignore_tags { keys / key_prefixes }` are neither set
+nor reported by Terraform, so the code cannot guarantee a required tag.
+
+    provider "aws" {
+      ignore_tags { keys = ["team"] }    # TAG006 on every resource of this provider
+    }
+""", check_hidden),
+)

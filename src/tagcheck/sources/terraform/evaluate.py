@@ -1,0 +1,675 @@
+"""Evaluate Terraform expressions (in parser.py's plain form) as far as they can be known.
+
+Values are Python values: str, int, float, bool, None, list, dict — plus two kinds of
+not-fully-known values:
+
+* :class:`~tagcheck.model.Unknown` — nothing is known; ``reason`` names the reference.
+* :class:`PartialMap` — a map whose listed keys are certain but which may hold more keys
+  that could not be evaluated (``merge(var.tags, {team = "x"})`` with ``var.tags``
+  unknown). This is what lets tagcheck say *team: pass, cost-center: unknown because
+  of var.tags* instead of guessing.
+
+Never guess: anything not modelled (data sources, resource attributes, ``file()``,
+functions we don't implement) evaluates to ``Unknown`` with the reason.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Callable, Mapping
+
+from tagcheck.model import Unknown
+
+
+@dataclass(frozen=True)
+class PartialMap:
+    known: Mapping[str, Any]
+    reason: str  # why further keys may exist
+
+
+class EvalError(Exception):
+    """A Terraform evaluation error (what ``try()`` catches): missing key, bad type…"""
+
+
+class CycleError(EvalError):
+    pass
+
+
+@dataclass
+class Scope:
+    """What names mean while evaluating one module instance (and one resource instance)."""
+
+    variables: Mapping[str, Any] = field(default_factory=dict)
+    locals_exprs: Mapping[str, Any] = field(default_factory=dict)
+    path_module: str = "."
+    path_root: str = "."
+    # per-instance names: each.key/each.value, count.index, dynamic-block iterators, for vars
+    bindings: Mapping[str, Any] = field(default_factory=dict)
+    _local_values: dict[str, Any] = field(default_factory=dict)
+    _evaluating: list[str] = field(default_factory=list)
+
+    def child(self, **bindings: Any) -> "Scope":
+        """Same module scope with extra names bound (locals stay shared and cached)."""
+        merged = dict(self.bindings)
+        merged.update(bindings)
+        return Scope(self.variables, self.locals_exprs, self.path_module, self.path_root, merged,
+                     self._local_values, self._evaluating)
+
+    def local(self, name: str) -> Any:
+        if name in self._local_values:
+            return self._local_values[name]
+        if name not in self.locals_exprs:
+            raise EvalError(f"local.{name} is not declared")
+        if name in self._evaluating:
+            chain = " → ".join(f"local.{n}" for n in self._evaluating[self._evaluating.index(name):] + [name])
+            raise CycleError(f"cycle in locals: {chain}")
+        self._evaluating.append(name)
+        try:
+            # locals never see each/count: evaluate them in the bare module scope
+            bare = Scope(self.variables, self.locals_exprs, self.path_module, self.path_root, {},
+                         self._local_values, self._evaluating)
+            value = evaluate(self.locals_exprs[name], bare)
+        finally:
+            self._evaluating.pop()
+        self._local_values[name] = value
+        return value
+
+
+def is_known(value: Any) -> bool:
+    """True when a value holds no unknown anywhere inside it."""
+    if isinstance(value, (Unknown, PartialMap)):
+        return False
+    if isinstance(value, dict):
+        return all(is_known(v) for v in value.values())
+    if isinstance(value, list):
+        return all(is_known(v) for v in value)
+    return True
+
+
+def first_unknown(value: Any) -> Unknown | None:
+    if isinstance(value, Unknown):
+        return value
+    if isinstance(value, PartialMap):
+        return Unknown(value.reason)
+    if isinstance(value, dict):
+        value = list(value.values())
+    if isinstance(value, list):
+        for item in value:
+            found = first_unknown(item)
+            if found:
+                return found
+    return None
+
+
+def evaluate(expr: Any, scope: Scope) -> Any:
+    """Evaluate one expression. Raises EvalError for what Terraform would reject."""
+    value = _evaluate_base(expr, scope)
+    if isinstance(value, _Namespace):  # e.g. `data.aws_vpc.main` used as a whole
+        return Unknown(".".join(value.path))
+    return value
+
+
+def _evaluate_base(expr: Any, scope: Scope) -> Any:
+    """Evaluate without resolving a bare namespace: the base of a traversal."""
+    kind = expr[0]
+    if kind == "lit":
+        return expr[1]
+    handler = _FORMS.get(kind)
+    if handler is None:
+        return Unknown(f"unsupported expression ({kind})")
+    return handler(expr, scope)
+
+
+def evaluate_or_unknown(expr: Any, scope: Scope) -> Any:
+    """Like evaluate, but an evaluation error becomes an Unknown naming it."""
+    try:
+        return evaluate(expr, scope)
+    except CycleError as exc:
+        return Unknown(str(exc))
+    except EvalError as exc:
+        return Unknown(f"error: {exc}")
+    except RecursionError:
+        return Unknown("expression nested too deeply")
+
+
+def render(expr: Any) -> str:
+    """A short source-like text of a reference, for reasons and messages."""
+    kind = expr[0]
+    if kind == "ref":
+        return expr[1]
+    if kind == "attr":
+        return f"{render(expr[1])}.{expr[2]}"
+    if kind == "index":
+        key = expr[2]
+        inner = repr(key[1]).replace("'", '"') if key[0] == "lit" else render(key)
+        return f"{render(expr[1])}[{inner}]"
+    if kind == "call":
+        return f"{expr[1]}(…)"
+    if kind == "lit":
+        return repr(expr[1])
+    return "expression"
+
+
+# --- forms -----------------------------------------------------------------------------
+
+def _template(expr: Any, scope: Scope) -> Any:
+    parts = expr[1]
+    if len(parts) == 1 and not isinstance(parts[0], str):
+        return evaluate(parts[0], scope)  # "${x}" is x itself, not its string form
+    out = []
+    for part in parts:
+        if isinstance(part, str):
+            out.append(part)
+            continue
+        value = evaluate(part, scope)
+        if isinstance(value, (Unknown, PartialMap)):
+            return first_unknown(value)
+        out.append(to_string(value))
+    return "".join(out)
+
+
+def _tuple(expr: Any, scope: Scope) -> Any:
+    return [evaluate(item, scope) for item in expr[1]]
+
+
+def _object(expr: Any, scope: Scope) -> Any:
+    known: dict[str, Any] = {}
+    unknown_key: Unknown | None = None
+    for key_expr, value_expr in expr[1]:
+        key = evaluate(key_expr, scope)
+        if isinstance(key, (Unknown, PartialMap)):
+            unknown_key = first_unknown(key)
+            continue
+        known[to_string(key)] = evaluate(value_expr, scope)
+    if unknown_key is not None:
+        return PartialMap(known, unknown_key.reason)
+    return known
+
+
+def _ref(expr: Any, scope: Scope) -> Any:
+    name = expr[1]
+    if name in scope.bindings:
+        return scope.bindings[name]
+    # var, local, data, module, path… or a managed resource type (known only after apply)
+    return _Namespace(name)
+
+
+class _Namespace:
+    """The value of a bare root name before it is traversed (``var``, ``data``, …)."""
+
+    def __init__(self, *path: str):
+        self.path = path
+
+
+def _attr(expr: Any, scope: Scope) -> Any:
+    base = _evaluate_base(expr[1], scope)
+    return _get(base, expr[2], scope, expr)
+
+
+def _index(expr: Any, scope: Scope) -> Any:
+    base = _evaluate_base(expr[1], scope)
+    key = evaluate(expr[2], scope)
+    if isinstance(key, (Unknown, PartialMap)):
+        return first_unknown(key)
+    if isinstance(base, _Namespace):
+        return _get(base, key, scope, expr)
+    return _lookup(base, key, expr)
+
+
+def _get(base: Any, name: Any, scope: Scope, expr: Any) -> Any:
+    if isinstance(base, _Namespace):
+        return _namespace_attr(base, name, scope, expr)
+    return _lookup(base, name, expr)
+
+
+def _namespace_attr(ns: _Namespace, name: Any, scope: Scope, expr: Any) -> Any:
+    root = ns.path[0]
+    if root == "var" and len(ns.path) == 1:
+        if name not in scope.variables:
+            raise EvalError(f"var.{name} is not declared")
+        return scope.variables[name]
+    if root == "local" and len(ns.path) == 1:
+        return scope.local(name)
+    # each/count are bound as plain maps when the block has for_each/count
+    if root in ("each", "count") and len(ns.path) == 1:
+        raise EvalError(f"{root}.{name} is only valid in a block with {'for_each' if root == 'each' else 'count'}")
+    if root == "path" and name in ("module", "root", "cwd"):
+        return scope.path_module if name == "module" else scope.path_root
+    if root == "terraform" and name == "workspace":
+        return "default"
+    if root in ("data", "module") and len(ns.path) < (3 if root == "data" else 2):
+        return _Namespace(*ns.path, str(name))
+    if root not in ("data", "module") and len(ns.path) == 1:
+        return _Namespace(*ns.path, str(name))
+    return Unknown(render(expr))
+
+
+def _lookup(base: Any, key: Any, expr: Any) -> Any:
+    if isinstance(base, Unknown):
+        return base
+    if isinstance(base, PartialMap):
+        if key in base.known:
+            return base.known[key]
+        return Unknown(base.reason)
+    if isinstance(base, dict):
+        if key not in base:
+            raise EvalError(f"key {key!r} not found in {render(expr[1])}")
+        return base[key]
+    if isinstance(base, list):
+        if isinstance(key, bool) or not isinstance(key, (int, float, str)):
+            raise EvalError(f"cannot index a list with {key!r}")
+        try:
+            return base[int(key)]
+        except (IndexError, ValueError):
+            raise EvalError(f"index {key!r} out of range for {render(expr[1])}") from None
+    if base is None:
+        raise EvalError(f"attempt to get {key!r} from null value {render(expr[1])}")
+    raise EvalError(f"cannot get {key!r} from {type(base).__name__} {render(expr[1])}")
+
+
+def _splat(expr: Any, scope: Scope) -> Any:
+    base = _evaluate_base(expr[1], scope)
+    if isinstance(base, (Unknown, _Namespace)):
+        return base if isinstance(base, Unknown) else Unknown(render(expr[1]) + "[*]")
+    items = base if isinstance(base, list) else ([] if base is None else [base])
+    out = []
+    for item in items:
+        for op, arg in expr[2]:
+            key = evaluate(arg, scope) if op == "index" else arg
+            item = _lookup(item, key, expr)
+        out.append(item)
+    return out
+
+
+def _cond(expr: Any, scope: Scope) -> Any:
+    cond = evaluate(expr[1], scope)
+    if isinstance(cond, (Unknown, PartialMap)):
+        yes, no = evaluate(expr[2], scope), evaluate(expr[3], scope)
+        if is_known(yes) and yes == no:
+            return yes
+        return first_unknown(cond)
+    if not isinstance(cond, bool):
+        cond = _to_bool(cond)
+    return evaluate(expr[2] if cond else expr[3], scope)
+
+
+def _to_bool(value: Any) -> bool:
+    if value in ("true", "false"):
+        return value == "true"
+    raise EvalError(f"condition must be a bool, not {value!r}")
+
+
+_ARITH: dict[str, Callable[[Any, Any], Any]] = {
+    "+": lambda a, b: a + b, "-": lambda a, b: a - b, "*": lambda a, b: a * b,
+    "/": lambda a, b: a / b, "%": lambda a, b: a % b,
+    "<": lambda a, b: a < b, ">": lambda a, b: a > b, "<=": lambda a, b: a <= b, ">=": lambda a, b: a >= b,
+}
+
+
+def _bin(expr: Any, scope: Scope) -> Any:
+    op = expr[1]
+    left = evaluate(expr[2], scope)
+    if op == "&&" and left is False:
+        return False
+    if op == "||" and left is True:
+        return True
+    right = evaluate(expr[3], scope)
+    for side in (left, right):
+        if isinstance(side, (Unknown, PartialMap)) and op not in ("==", "!="):
+            return first_unknown(side)
+    if op == "==":
+        return _equals(left, right)
+    if op == "!=":
+        result = _equals(left, right)
+        return result if isinstance(result, Unknown) else not result
+    if op in ("&&", "||"):
+        return (left and right) if op == "&&" else (left or right)
+    try:
+        return _ARITH[op](_number(left), _number(right))
+    except ZeroDivisionError:
+        raise EvalError("division by zero") from None
+
+
+def _equals(left: Any, right: Any) -> Any:
+    if not is_known(left) or not is_known(right):
+        return first_unknown(left) or first_unknown(right)
+    return left == right
+
+
+def _number(value: Any) -> float | int:
+    if isinstance(value, bool):
+        raise EvalError(f"a number is required, not {value!r}")
+    if isinstance(value, (int, float)):
+        return value
+    try:
+        return int(value) if re.fullmatch(r"-?\d+", str(value)) else float(value)
+    except (TypeError, ValueError):
+        raise EvalError(f"a number is required, not {value!r}") from None
+
+
+def _un(expr: Any, scope: Scope) -> Any:
+    value = evaluate(expr[2], scope)
+    if isinstance(value, (Unknown, PartialMap)):
+        return first_unknown(value)
+    if expr[1] == "!":
+        return not (value if isinstance(value, bool) else _to_bool(value))
+    return -_number(value)
+
+
+def _for(expr: Any, scope: Scope) -> Any:
+    _, key_var, value_var, coll_expr, key_expr, value_expr, cond_expr, grouping = expr
+    collection = evaluate(coll_expr, scope)
+    if isinstance(collection, (Unknown, PartialMap)):
+        return first_unknown(collection)
+    if isinstance(collection, dict):
+        pairs = list(collection.items())
+    elif isinstance(collection, list):
+        pairs = list(enumerate(collection))
+    elif collection is None:
+        raise EvalError("cannot iterate over null")
+    else:
+        raise EvalError(f"cannot iterate over {type(collection).__name__}")
+    result_list: list = []
+    result_map: dict = {}
+    for k, v in pairs:
+        bound = {value_var: v}
+        if key_var:
+            bound[key_var] = k
+        inner = scope.child(**bound)
+        if cond_expr is not None:
+            keep = evaluate(cond_expr, inner)
+            if isinstance(keep, (Unknown, PartialMap)):
+                return first_unknown(keep)
+            if not keep:
+                continue
+        value = evaluate(value_expr, inner)
+        if key_expr is None:
+            result_list.append(value)
+            continue
+        key = evaluate(key_expr, inner)
+        if isinstance(key, (Unknown, PartialMap)):
+            return first_unknown(key)
+        key = to_string(key)
+        if grouping:
+            result_map.setdefault(key, []).append(value)
+        elif key in result_map:
+            raise EvalError(f"duplicate key {key!r} in for expression")
+        else:
+            result_map[key] = value
+    return result_list if key_expr is None else result_map
+
+
+def _call(expr: Any, scope: Scope) -> Any:
+    _, name, arg_exprs, expand = expr
+    name = name.split("::")[-1] if name.startswith("provider::") else name
+    if name in ("try", "can"):
+        return _try(arg_exprs, scope) if name == "try" else _can(arg_exprs[0], scope)
+    if name in _NEVER_READ:
+        return Unknown(f"{name}() is not evaluated")
+    fn = _FUNCTIONS.get(name)
+    if fn is None:
+        return Unknown(f"function {name}() is not modelled")
+    args = [evaluate(a, scope) for a in arg_exprs]
+    if expand and args:
+        last = args.pop()
+        if isinstance(last, (Unknown, PartialMap)):
+            return first_unknown(last)
+        args.extend(last)
+    try:
+        return fn(*args)
+    except EvalError:
+        raise
+    except (TypeError, ValueError, KeyError, AttributeError) as exc:
+        raise EvalError(f"{name}(): {exc}") from None
+
+
+def _try(arg_exprs: tuple, scope: Scope) -> Any:
+    for arg in arg_exprs:
+        try:
+            value = evaluate(arg, scope)
+        except CycleError:
+            raise
+        except EvalError:
+            continue
+        # an unknown first argument makes the whole try() unknown, as in Terraform
+        return value
+    raise EvalError("no argument of try() could be evaluated")
+
+
+def _can(arg: Any, scope: Scope) -> Any:
+    try:
+        value = evaluate(arg, scope)
+    except CycleError:
+        raise
+    except EvalError:
+        return False
+    return value if isinstance(value, Unknown) else True
+
+
+_FORMS: dict[str, Callable[[Any, Scope], Any]] = {
+    "tpl": _template, "tuple": _tuple, "object": _object, "ref": _ref, "attr": _attr, "index": _index,
+    "splat": _splat, "cond": _cond, "bin": _bin, "un": _un, "for": _for, "call": _call,
+    "unsupported": lambda expr, scope: Unknown(f"{expr[1]} is not evaluated"),
+}
+
+
+# --- functions -------------------------------------------------------------------------
+
+# Functions that read files, the clock or randomness: never evaluated (DESIGN.md §2).
+_NEVER_READ = {"file", "fileexists", "fileset", "filebase64", "filebase64sha256", "filebase64sha512",
+               "filemd5", "filesha1", "filesha256", "filesha512", "templatefile", "timestamp",
+               "plantimestamp", "uuid", "bcrypt", "uuidv5"}
+
+
+def to_string(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, (int, float, str)):
+        return str(value)
+    if value is None:
+        raise EvalError("cannot convert null to string")
+    raise EvalError(f"cannot convert {type(value).__name__} to string")
+
+
+def _known_args(fn: Callable) -> Callable:
+    """Wrap a function so any unknown argument makes the result unknown."""
+
+    def wrapper(*args: Any) -> Any:
+        for arg in args:
+            unknown = first_unknown(arg)
+            if unknown is not None:
+                return unknown
+        return fn(*args)
+
+    return wrapper
+
+
+def _merge(*maps: Any) -> Any:
+    """merge() keeping what is certain when some arguments are unknown."""
+    known: dict[str, Any] = {}
+    reason: str | None = None
+    for m in maps:
+        if m is None:
+            continue
+        if isinstance(m, Unknown):
+            # any key seen so far may now be overridden: present, value unknown
+            known = {k: m for k in known}
+            reason = m.reason
+            continue
+        if isinstance(m, PartialMap):
+            known = {k: Unknown(m.reason) for k in known}
+            known.update(m.known)
+            reason = m.reason
+            continue
+        if not isinstance(m, dict):
+            raise EvalError(f"merge() arguments must be maps, not {type(m).__name__}")
+        known.update(m)
+    return PartialMap(known, reason) if reason is not None else known
+
+
+def _lookup_fn(m: Any, key: Any, *default: Any) -> Any:
+    if isinstance(key, (Unknown, PartialMap)):
+        return first_unknown(key)
+    if isinstance(m, Unknown):
+        return m
+    if isinstance(m, PartialMap):
+        if key in m.known:
+            return m.known[key]
+        return Unknown(m.reason)
+    if not isinstance(m, dict):
+        raise EvalError("lookup() needs a map")
+    if key in m:
+        return m[key]
+    if default:
+        return default[0]
+    raise EvalError(f"lookup(): key {key!r} not found and no default")
+
+
+def _coalesce(*args: Any) -> Any:
+    for arg in args:
+        if isinstance(arg, (Unknown, PartialMap)):
+            return first_unknown(arg)
+        if arg is not None and arg != "":
+            return arg
+    raise EvalError("coalesce(): no non-null, non-empty argument")
+
+
+def _coalescelist(*args: Any) -> Any:
+    for arg in args:
+        if isinstance(arg, Unknown):
+            return arg
+        if arg:
+            return arg
+    raise EvalError("coalescelist(): all lists are empty")
+
+
+def _tomap(value: Any) -> Any:
+    if isinstance(value, (Unknown, PartialMap)) or value is None:
+        return value
+    if not isinstance(value, dict):
+        raise EvalError("tomap() needs an object or map")
+    return {k: to_string(v) if isinstance(v, (int, float, bool)) else v for k, v in value.items()}
+
+
+def _concat(*lists: Any) -> Any:
+    out: list = []
+    for item in lists:
+        if isinstance(item, (Unknown, PartialMap)):
+            return first_unknown(item)
+        out.extend(item)
+    return out
+
+
+def _length(value: Any) -> Any:
+    if isinstance(value, PartialMap):
+        return Unknown(value.reason)
+    if isinstance(value, Unknown):
+        return value
+    return len(value)
+
+
+def _keys(value: Any) -> Any:
+    if isinstance(value, (Unknown, PartialMap)):
+        return first_unknown(value)
+    return sorted(value)
+
+
+def _values(value: Any) -> Any:
+    if isinstance(value, (Unknown, PartialMap)):
+        return first_unknown(value)
+    return [value[k] for k in sorted(value)]
+
+
+def _format(fmt: str, *args: Any) -> str:
+    it = iter(args)
+
+    def repl(m: re.Match) -> str:
+        if m.group(0) == "%%":
+            return "%"
+        value = next(it)
+        verb = m.group(0)[-1]
+        return to_string(value) if verb in "sv" else (m.group(0) % value)
+
+    return re.sub(r"%%|%[-+ #0]*\d*(?:\.\d+)?[sdvfgetxXob]", repl, fmt)
+
+
+def _flatten(value: list) -> list:
+    out: list = []
+    for item in value:
+        out.extend(_flatten(item) if isinstance(item, list) else [item])
+    return out
+
+
+def _distinct(value: list) -> list:
+    out: list = []
+    for item in value:
+        if item not in out:
+            out.append(item)
+    return out
+
+
+def _zipmap(keys: list, values: list) -> dict:
+    return {to_string(k): v for k, v in zip(keys, values)}
+
+
+def _element(value: list, index: Any) -> Any:
+    if not value:
+        raise EvalError("element() of an empty list")
+    return value[int(index) % len(value)]
+
+
+def _tolist(value: Any) -> Any:
+    if isinstance(value, (Unknown, PartialMap)):
+        return first_unknown(value)
+    return list(value)
+
+
+def _toset(value: Any) -> Any:
+    if isinstance(value, (Unknown, PartialMap)):
+        return first_unknown(value)
+    return _distinct(sorted(value, key=lambda v: (str(type(v)), v)) if all(isinstance(v, str) for v in value) else list(value))
+
+
+_FUNCTIONS: dict[str, Callable[..., Any]] = {
+    "merge": _merge,
+    "lookup": _lookup_fn,
+    "coalesce": _coalesce,
+    "coalescelist": _coalescelist,
+    "tomap": _tomap,
+    "concat": _concat,
+    "length": _length,
+    "keys": _keys,
+    "values": _values,
+    "tolist": _tolist,
+    "toset": _toset,
+    "lower": _known_args(lambda s: to_string(s).lower()),
+    "upper": _known_args(lambda s: to_string(s).upper()),
+    "title": _known_args(lambda s: to_string(s).title()),
+    "trimspace": _known_args(lambda s: to_string(s).strip()),
+    "trim": _known_args(lambda s, chars: to_string(s).strip(chars)),
+    "trimprefix": _known_args(lambda s, p: s[len(p):] if s.startswith(p) else s),
+    "trimsuffix": _known_args(lambda s, p: s[: -len(p)] if p and s.endswith(p) else s),
+    "replace": _known_args(lambda s, old, new: s.replace(old, new) if not (old.startswith("/") and old.endswith("/") and len(old) > 1)
+                           else re.sub(old[1:-1], re.sub(r"\$(\d)", r"\\\1", new), s)),
+    "substr": _known_args(lambda s, off, n: s[off:] if n < 0 else s[off:off + n]),
+    "join": _known_args(lambda sep, items: sep.join(to_string(i) for i in items)),
+    "split": _known_args(lambda sep, s: s.split(sep)),
+    "format": _known_args(_format),
+    "tostring": _known_args(lambda v: v if v is None else to_string(v)),
+    "tonumber": _known_args(lambda v: v if v is None else _number(v)),
+    "tobool": _known_args(lambda v: v if isinstance(v, bool) or v is None else _to_bool(v)),
+    "contains": _known_args(lambda items, v: v in items),
+    "flatten": _known_args(_flatten),
+    "distinct": _known_args(_distinct),
+    "compact": _known_args(lambda items: [i for i in items if i not in (None, "")]),
+    "zipmap": _known_args(_zipmap),
+    "element": _known_args(_element),
+    "min": _known_args(lambda *a: min(_number(x) for x in a)),
+    "max": _known_args(lambda *a: max(_number(x) for x in a)),
+    "abs": _known_args(lambda x: abs(_number(x))),
+    "ceil": _known_args(lambda x: -int(-_number(x) // 1)),
+    "floor": _known_args(lambda x: int(_number(x) // 1)),
+}

@@ -1,0 +1,391 @@
+"""Terraform module directories → resource instances with their effective tags.
+
+A directory's ``.tf`` and ``.tf.json`` files form one module. Evaluating a module
+instance binds its variables (Terraform's precedence for a root; the call's arguments
+for a child), evaluates its locals lazily, resolves its ``provider "aws"``
+configurations (inherited, aliased, or passed with ``providers = {…}``), expands
+``count``/``for_each`` into Terraform's instance addresses and follows local module
+calls. Remote module sources are never fetched: each call is reported once (TC003).
+
+Root or reusable module? A directory evaluated as a root that declares no provider,
+no backend and has no tfvars is taken to be a reusable module scanned on its own: its
+variables that have no default, or a null/empty default (``tags = {}``), are
+*supplied by the caller* — unknown, not empty — so ``tags = merge(var.tags, {…})``
+gives "unknown: supplied by the caller" instead of a wall of missing-tag errors.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from tagcheck.model import Location, Origin, Resource, SourceProblem, Unknown
+from tagcheck.sources.terraform.evaluate import (
+    EvalError, PartialMap, Scope, evaluate, evaluate_or_unknown, first_unknown, render, to_string,
+)
+from tagcheck.sources.terraform.tags import ProviderConfig, effective_tags
+
+# Arguments of resource/module blocks that are Terraform's, not the resource's.
+_RESOURCE_META = {"count", "for_each", "provider", "depends_on", "lifecycle"}
+_MODULE_META = {"source", "version", "count", "for_each", "providers", "depends_on"}
+_SUPPRESS = re.compile(r"(?:#|//)\s*tagcheck:ignore=([A-Za-z0-9*,\s]+?)(?:\s+(.*))?$")
+MAX_MODULE_DEPTH = 32
+
+
+@dataclass
+class ParsedFile:
+    path: Path
+    blocks: list  # parser.Block
+    lines: list[str]
+
+
+@dataclass
+class ModuleDir:
+    """A directory's parsed files, grouped by block type."""
+
+    directory: Path
+    files: list[ParsedFile] = field(default_factory=list)
+    problems: list[SourceProblem] = field(default_factory=list)
+
+    def blocks(self, block_type: str):
+        for parsed in self.files:
+            for block in parsed.blocks:
+                if block.type == block_type:
+                    yield parsed, block
+
+    @property
+    def looks_like_reusable_module(self) -> bool:
+        if any(True for _ in self.blocks("provider")):
+            return False
+        for _, block in self.blocks("terraform"):
+            if any(b.type in ("backend", "cloud") for b in block.blocks):
+                return False
+        return not any(self.directory.glob("*.tfvars")) and not any(self.directory.glob("*.tfvars.json"))
+
+
+@dataclass
+class RootInputs:
+    """Variable values from outside the code: --var-file files and --var NAME=VALUE."""
+
+    var_files: list[Path] = field(default_factory=list)
+    vars: dict[str, str] = field(default_factory=dict)
+
+
+def module_source_is_local(source: Any) -> bool:
+    return isinstance(source, str) and (source.startswith("./") or source.startswith("../"))
+
+
+class ModuleEvaluator:
+    """Evaluates root modules, following local module calls."""
+
+    def __init__(self, load_dir: Callable[[Path], ModuleDir], parse_vars_file: Callable[[Path], dict],
+                 parse_expression: Callable[[str], Any], display_path: Callable[[Path], str]):
+        self._load_dir = load_dir
+        self._parse_vars_file = parse_vars_file
+        self._parse_expression = parse_expression
+        self._display = display_path
+        self.resources: list[Resource] = []
+        self.problems: list[SourceProblem] = []
+        self._reported_calls: set[tuple[str, int]] = set()
+        self._visited_dirs: set[Path] = set()
+
+    # --- roots ---------------------------------------------------------------------
+
+    def evaluate_root(self, directory: Path, inputs: RootInputs) -> None:
+        mod = self._load_dir(directory)
+        if self._first_visit(directory.resolve()):
+            self.problems.extend(mod.problems)
+        variables = self._root_variables(mod, inputs)
+        self._evaluate(mod, variables, {}, prefix="", stack=(directory.resolve(),), root=mod)
+
+    def _root_variables(self, mod: ModuleDir, inputs: RootInputs) -> dict[str, Any]:
+        declared = self._declared_variables(mod)
+        reusable = mod.looks_like_reusable_module
+        values: dict[str, Any] = {}
+        for name, (has_default, default) in declared.items():
+            if reusable and (not has_default or default in (None, {}, [], "")):
+                values[name] = Unknown(f"var.{name}: supplied by the caller (reusable module scanned on its own)")
+            elif has_default:
+                values[name] = default
+            else:
+                values[name] = Unknown(f"var.{name} is not set (no default, tfvars or --var)")
+        tfvars = sorted(mod.directory.glob("*.auto.tfvars")) + sorted(mod.directory.glob("*.auto.tfvars.json"))
+        ordered = [mod.directory / "terraform.tfvars", mod.directory / "terraform.tfvars.json",
+                   *sorted(tfvars, key=lambda p: p.name), *inputs.var_files]
+        for path in ordered:
+            if path.is_file():
+                values.update({k: v for k, v in self._read_vars_file(path).items() if k in declared})
+        for name, raw in inputs.vars.items():
+            values[name] = self._cli_var(raw)
+        return values
+
+    def _read_vars_file(self, path: Path) -> dict[str, Any]:
+        try:
+            return self._parse_vars_file(path)
+        except _VarsFileError as exc:
+            self.problems.append(SourceProblem("TC001", exc.message, Location(self._display(path), exc.line, exc.line)))
+            return {}
+
+    def _cli_var(self, raw: str) -> Any:
+        text = raw.strip()
+        if text[:1] in ("{", "["):
+            try:
+                return evaluate(self._parse_expression(text), Scope())
+            except Exception:  # not an expression after all: Terraform takes it as a string
+                return raw
+        return raw
+
+    def _declared_variables(self, mod: ModuleDir) -> dict[str, tuple[bool, Any]]:
+        declared: dict[str, tuple[bool, Any]] = {}
+        for _, block in mod.blocks("variable"):
+            name = block.labels[0] if block.labels else "?"
+            if "default" in block.attrs:
+                declared[name] = (True, evaluate_or_unknown(block.attrs["default"][0], Scope()))
+            else:
+                declared[name] = (False, None)
+        return declared
+
+    # --- one module instance -------------------------------------------------------------
+
+    def _evaluate(self, mod: ModuleDir, variables: dict[str, Any], inherited: dict[str, ProviderConfig],
+                  prefix: str, stack: tuple[Path, ...], root: ModuleDir) -> None:
+        locals_exprs: dict[str, Any] = {}
+        for _, block in mod.blocks("locals"):
+            locals_exprs.update({name: expr for name, (expr, _line) in block.attrs.items()})
+        scope = Scope(variables=variables, locals_exprs=locals_exprs,
+                      path_module=os.path.relpath(mod.directory, root.directory), path_root=".")
+        providers = self._providers(mod, scope, inherited)
+        for parsed, block in mod.blocks("resource"):
+            if len(block.labels) == 2:
+                self._resources(parsed, block, scope, providers, prefix)
+        for parsed, block in mod.blocks("module"):
+            if block.labels:
+                self._module_call(mod, parsed, block, scope, providers, prefix, stack, root)
+
+    def _providers(self, mod: ModuleDir, scope: Scope, inherited: dict[str, ProviderConfig]) -> dict[str, ProviderConfig]:
+        providers = dict(inherited)
+        for _, block in mod.blocks("provider"):
+            if block.labels != ("aws",):
+                continue
+            alias = self._attr(block, "alias", scope)
+            ref = f"aws.{alias}" if isinstance(alias, str) and alias else "aws"
+            default_tags = None
+            ignore_keys: frozenset[str] = frozenset()
+            ignore_prefixes: tuple[str, ...] = ()
+            for sub in block.blocks:
+                if sub.type == "default_tags":
+                    default_tags = self._attr(sub, "tags", scope)
+                elif sub.type == "ignore_tags":
+                    keys = self._attr(sub, "keys", scope) or []
+                    prefixes = self._attr(sub, "key_prefixes", scope) or []
+                    ignore_keys = frozenset(k for k in keys if isinstance(k, str)) if isinstance(keys, list) else frozenset()
+                    ignore_prefixes = tuple(p for p in prefixes if isinstance(p, str)) if isinstance(prefixes, list) else ()
+            providers[ref] = ProviderConfig(ref, self._attr(block, "region", scope), default_tags,
+                                            ignore_keys, ignore_prefixes)
+        providers.setdefault("aws", ProviderConfig(declared=False))
+        return providers
+
+    @staticmethod
+    def _attr(block, name: str, scope: Scope) -> Any:
+        if name not in block.attrs:
+            return None
+        return evaluate_or_unknown(block.attrs[name][0], scope)
+
+    # --- resources -----------------------------------------------------------------------
+
+    def _resources(self, parsed: ParsedFile, block, scope: Scope, providers: dict[str, ProviderConfig], prefix: str) -> None:
+        rtype, name = block.labels
+        location = Location(self._display(parsed.path), block.line, block.end_line)
+        provider_ref = render(block.attrs["provider"][0]) if "provider" in block.attrs else "aws"
+        provider = providers.get(provider_ref)
+        if provider is None:
+            provider = ProviderConfig(provider_ref, Unknown(f"provider {provider_ref} is not configured"),
+                                      Unknown(f"provider {provider_ref} is not configured"))
+        suppressed = _suppressions(parsed.lines, block.line, block.end_line)
+        for suffix, bindings in self._instances(block, scope, f"{prefix}{rtype}.{name}", parsed):
+            inner = scope.child(**bindings)
+            attrs = evaluate_body(block, inner, _RESOURCE_META)
+            region = attrs.get("region") if "region" in attrs else provider.region
+            self.resources.append(Resource(
+                address=f"{prefix}{rtype}.{name}{suffix}", type=rtype, origin=Origin.HCL, location=location,
+                tags=effective_tags(rtype, attrs, provider), attributes=attrs, region=region,
+                module=prefix[:-1] if prefix else "", provider=provider.ref, suppressed_rules=suppressed,
+            ))
+
+    def _instances(self, block, scope: Scope, address: str, parsed: ParsedFile) -> list[tuple[str, dict[str, Any]]]:
+        """count / for_each → [(address suffix, names bound in the instance)]."""
+        if "for_each" in block.attrs:
+            value = evaluate_or_unknown(block.attrs["for_each"][0], scope)
+            if isinstance(value, PartialMap):
+                value = Unknown(value.reason)
+            if isinstance(value, Unknown):
+                return [("[*]", {"each": {"key": Unknown(value.reason), "value": Unknown(value.reason)}})]
+            if isinstance(value, dict):
+                return [(f"[{json.dumps(k)}]", {"each": {"key": k, "value": value[k]}}) for k in sorted(value)]
+            if isinstance(value, list):
+                keys = sorted({to_string(v) for v in value if v is not None and not isinstance(v, Unknown)})
+                if any(isinstance(v, Unknown) for v in value):
+                    reason = first_unknown(value).reason
+                    return [("[*]", {"each": {"key": Unknown(reason), "value": Unknown(reason)}})]
+                return [(f"[{json.dumps(k)}]", {"each": {"key": k, "value": k}}) for k in keys]
+            reason = f"for_each of {address} is not a map or set"
+            return [("[*]", {"each": {"key": Unknown(reason), "value": Unknown(reason)}})]
+        if "count" in block.attrs:
+            value = evaluate_or_unknown(block.attrs["count"][0], scope)
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                reason = value.reason if isinstance(value, Unknown) else f"count of {address} is not a number"
+                return [("[*]", {"count": {"index": Unknown(reason)}})]
+            return [(f"[{i}]", {"count": {"index": i}}) for i in range(int(value))]
+        return [("", {})]
+
+    # --- module calls --------------------------------------------------------------------
+
+    def _module_call(self, mod: ModuleDir, parsed: ParsedFile, block, scope: Scope,
+                     providers: dict[str, ProviderConfig], prefix: str, stack: tuple[Path, ...], root: ModuleDir) -> None:
+        name = block.labels[0]
+        location = Location(self._display(parsed.path), block.line, block.end_line)
+        source = self._attr(block, "source", scope)
+        if not module_source_is_local(source):
+            key = (str(parsed.path), block.line)
+            if key not in self._reported_calls:
+                self._reported_calls.add(key)
+                self.problems.append(SourceProblem(
+                    "TC003", f"module.{name}: remote source {source!r} is not fetched; its resources are not scanned",
+                    location, {"module": f"{prefix}module.{name}", "source": source if isinstance(source, str) else None}))
+            return
+        child_dir = (mod.directory / source).resolve()
+        if child_dir in stack or len(stack) >= MAX_MODULE_DEPTH:
+            self._report_once(parsed, block, SourceProblem(
+                "TC001", f"module.{name}: source {source!r} calls itself (module cycle); not followed", location))
+            return
+        if not child_dir.is_dir():
+            self._report_once(parsed, block, SourceProblem(
+                "TC001", f"module.{name}: source directory {source!r} does not exist", location))
+            return
+        child = self._load_dir(child_dir)
+        if child.problems and self._first_visit(child_dir):
+            self.problems.extend(child.problems)
+        declared = self._declared_variables(child)
+        for suffix, bindings in self._instances(block, scope, f"{prefix}module.{name}", parsed):
+            inner = scope.child(**bindings)
+            variables = {n: (default if has_default else Unknown(f"var.{n} is not passed by module.{name}"))
+                         for n, (has_default, default) in declared.items()}
+            for arg, (expr, _line) in block.attrs.items():
+                if arg not in _MODULE_META and arg in declared:
+                    variables[arg] = evaluate_or_unknown(expr, inner)
+            child_providers = {"aws": providers["aws"]} if "aws" in providers else {}
+            child_providers.update(self._passed_providers(block, providers))
+            self._evaluate(child, variables, child_providers, f"{prefix}module.{name}{suffix}.",
+                           stack + (child_dir,), root)
+
+    @staticmethod
+    def _passed_providers(block, providers: dict[str, ProviderConfig]) -> dict[str, ProviderConfig]:
+        if "providers" not in block.attrs or block.attrs["providers"][0][0] != "object":
+            return {}
+        passed = {}
+        for key_expr, value_expr in block.attrs["providers"][0][1]:
+            child_ref = key_expr[1] if key_expr[0] == "lit" else render(key_expr)
+            parent = providers.get(render(value_expr))
+            if parent is not None:
+                passed[child_ref] = ProviderConfig(child_ref, parent.region, parent.default_tags,
+                                                   parent.ignore_keys, parent.ignore_prefixes, parent.declared)
+        return passed
+
+    def _report_once(self, parsed: ParsedFile, block, problem: SourceProblem) -> None:
+        key = (str(parsed.path), block.line)
+        if key not in self._reported_calls:
+            self._reported_calls.add(key)
+            self.problems.append(problem)
+
+    def _first_visit(self, directory: Path) -> bool:
+        if directory in self._visited_dirs:
+            return False
+        self._visited_dirs.add(directory)
+        return True
+
+
+class _VarsFileError(Exception):
+    def __init__(self, message: str, line: int | None):
+        super().__init__(message)
+        self.message = message
+        self.line = line
+
+
+def evaluate_body(block, scope: Scope, skip: set[str] = frozenset()) -> dict[str, Any]:
+    """A block's arguments and nested blocks as plain values (nested blocks: lists of dicts)."""
+    values: dict[str, Any] = {}
+    for name, (expr, _line) in block.attrs.items():
+        if name not in skip:
+            values[name] = evaluate_or_unknown(expr, scope)
+    for sub in block.blocks:
+        if sub.type in skip:
+            continue
+        if sub.type == "dynamic" and sub.labels:
+            _dynamic(sub, scope, values)
+            continue
+        existing = values.setdefault(sub.type, [])
+        if isinstance(existing, list):
+            existing.append(evaluate_body(sub, scope))
+    return values
+
+
+def _dynamic(block, scope: Scope, values: dict[str, Any]) -> None:
+    """``dynamic "NAME" { for_each content {} }`` → NAME blocks, one per element."""
+    name = block.labels[0]
+    iterator = evaluate_or_unknown(block.attrs["iterator"][0], scope) if "iterator" in block.attrs else name
+    if "iterator" in block.attrs and block.attrs["iterator"][0][0] == "ref":
+        iterator = block.attrs["iterator"][0][1]
+    collection = evaluate_or_unknown(block.attrs["for_each"][0], scope) if "for_each" in block.attrs else []
+    content = next((b for b in block.blocks if b.type == "content"), None)
+    if isinstance(collection, (Unknown, PartialMap)) or content is None:
+        reason = first_unknown(collection).reason if content is not None else f"dynamic {name} without content"
+        values[name] = Unknown(f"dynamic \"{name}\" blocks from {reason}")
+        return
+    items = collection.items() if isinstance(collection, dict) else enumerate(collection or [])
+    out = values.setdefault(name, [])
+    if not isinstance(out, list):
+        return
+    for key, value in items:
+        out.append(evaluate_body(content, scope.child(**{str(iterator): {"key": key, "value": value}})))
+
+
+def _suppressions(lines: list[str], first: int, last: int) -> frozenset[str]:
+    """Rule ids from ``# tagcheck:ignore=RULE[,RULE] reason`` above or inside a block."""
+    rules: set[str] = set()
+    for index in range(max(first - 2, 0), min(last, len(lines))):
+        line = lines[index]
+        if "tagcheck:ignore=" not in line:
+            continue
+        match = _SUPPRESS.search(line.strip())
+        if match:
+            rules.update(r.strip().upper() for r in match.group(1).split(",") if r.strip())
+    return frozenset(rules)
+
+
+def read_vars_file(path: Path, parse_attributes: Callable[[str], dict], parse_error: type) -> dict[str, Any]:
+    """terraform.tfvars / *.auto.tfvars / --var-file (HCL or JSON) → values."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise _VarsFileError(f"cannot read variables file: {exc}", None) from None
+    if path.name.endswith(".json"):
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise _VarsFileError(f"invalid JSON: {exc.msg}", exc.lineno) from None
+        return data if isinstance(data, dict) else {}
+    try:
+        attrs = parse_attributes(text)
+    except parse_error as exc:
+        raise _VarsFileError(exc.message, exc.line) from None
+    values = {}
+    for name, (expr, _line) in attrs.items():
+        try:
+            values[name] = evaluate(expr, Scope())
+        except EvalError as exc:
+            values[name] = Unknown(f"var.{name} in {path.name}: {exc}")
+    return values

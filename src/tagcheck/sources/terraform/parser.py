@@ -1,0 +1,485 @@
+"""Terraform text → tagcheck's own expression tree. The only module that imports hcl2.
+
+python-hcl2's typed tree is walked once here and turned into plain tuples, dicts and
+strings (see ``Block``/expression forms below). Everything after this module works on
+that plain form, which is why a parsed file can be cached (``marshal``) and a warm run
+never imports hcl2 or lark.
+
+We walk the raw lark tree (``hcl2.parses_to_tree``) rather than the LarkElement tree
+that ``hcl2.parses`` builds from it: it carries the same rules and the same ``Meta``
+positions, and skipping the transform pass saves about a third of the parse time.
+
+Expression forms (tuples, first item names the form):
+    ("lit", value)                      str, int, float, bool or None
+    ("tpl", parts)                      string template; parts are str or expressions
+    ("tuple", items) · ("object", ((key_expr, value_expr), ...))
+    ("ref", name)                       a bare name: var, local, each, aws_instance, …
+    ("attr", expr, name) · ("index", expr, key_expr) · ("splat", expr, ops)
+    ("call", name, args, expand_last)
+    ("cond", cond, if_true, if_false) · ("bin", op, left, right) · ("un", op, expr)
+    ("for", key_var, value_var, collection, key_expr|None, value_expr, cond|None, grouping)
+    ("unsupported", what)               parsed but not evaluated (template directives)
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import hcl2
+import hcl2.parser
+from lark import Token, Tree
+from lark.exceptions import UnexpectedInput
+
+HCL2_VERSION = getattr(hcl2, "__version__", "unknown")
+
+
+def _ensure_writable_grammar_cache() -> None:
+    """python-hcl2 caches its grammar tables next to its own code; when that folder is
+    read-only every run would pay ~2 s to rebuild them, so keep them in our cache."""
+    target = Path(hcl2.parser.PARSER_FILE)
+    if os.access(target.parent, os.W_OK):
+        return
+    cache_home = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "tagcheck"
+    try:
+        cache_home.mkdir(parents=True, exist_ok=True)
+        hcl2.parser.PARSER_FILE = cache_home / f"hcl2-{HCL2_VERSION}-grammar.bin"
+        hcl2.parser.parser.cache_clear()
+    except OSError:
+        pass  # no writable place: correct, only slower
+
+
+_ensure_writable_grammar_cache()
+
+
+@dataclass
+class Block:
+    type: str
+    labels: tuple[str, ...]
+    line: int
+    end_line: int
+    attrs: dict[str, tuple[Any, int]] = field(default_factory=dict)  # name -> (expr, line)
+    blocks: list["Block"] = field(default_factory=list)
+
+    def to_plain(self) -> tuple:
+        return (self.type, self.labels, self.line, self.end_line, self.attrs, [b.to_plain() for b in self.blocks])
+
+    @classmethod
+    def from_plain(cls, plain: tuple) -> "Block":
+        type_, labels, line, end_line, attrs, blocks = plain
+        return cls(type_, tuple(labels), line, end_line, dict(attrs), [cls.from_plain(b) for b in blocks])
+
+
+class ParseError(Exception):
+    def __init__(self, message: str, line: int | None = None, column: int | None = None):
+        super().__init__(message)
+        self.message = message
+        self.line = line
+        self.column = column
+
+
+def parse_file(path: Path, text: str) -> list[Block]:
+    """Parse one ``.tf`` or ``.tf.json`` file into its top-level blocks."""
+    if path.name.endswith(".tf.json") or path.suffix == ".json":
+        return _JsonConverter(text).blocks()
+    return parse_hcl(text)
+
+
+def parse_hcl(text: str) -> list[Block]:
+    try:
+        tree = hcl2.parses_to_tree(text)
+    except UnexpectedInput as exc:
+        raise ParseError(_describe_syntax_error(exc), getattr(exc, "line", None), getattr(exc, "column", None)) from None
+    except RecursionError:
+        raise ParseError("expression nested too deeply to parse") from None
+    body = _children(tree)[0]
+    return [b for b in _body(body)[1]]
+
+
+def parse_attribute_file(text: str) -> dict[str, tuple[Any, int]]:
+    """A ``.tfvars`` file: only attributes."""
+    attrs, _ = _body(_children(_tree_or_error(text))[0])
+    return attrs
+
+
+def parse_expression(text: str) -> Any:
+    """One expression given on its own (``--var name={a = 1}``)."""
+    attrs = parse_attribute_file(f"v = {text}\n")
+    return attrs["v"][0]
+
+
+def _tree_or_error(text: str) -> Tree:
+    try:
+        return hcl2.parses_to_tree(text)
+    except UnexpectedInput as exc:
+        raise ParseError(_describe_syntax_error(exc), getattr(exc, "line", None), getattr(exc, "column", None)) from None
+
+
+def _describe_syntax_error(exc: UnexpectedInput) -> str:
+    token = getattr(exc, "token", None)
+    if token is not None and getattr(token, "type", "") == "$END":
+        return "syntax error: unexpected end of file (unclosed block or string?)"
+    if token is not None:
+        return f"syntax error: unexpected {str(token)!r}"
+    char = getattr(exc, "char", None)
+    if char is not None:
+        return f"syntax error: unexpected character {char!r}"
+    return "syntax error"
+
+
+# --- HCL native syntax ---------------------------------------------------------------
+
+def _children(tree: Tree) -> list[Tree]:
+    """Sub-rules of a node, without tokens and newline/comment nodes."""
+    return [c for c in tree.children if isinstance(c, Tree) and c.data != "new_line_or_comment"]
+
+
+def _body(body: Tree) -> tuple[dict[str, tuple[Any, int]], list[Block]]:
+    attrs: dict[str, tuple[Any, int]] = {}
+    blocks: list[Block] = []
+    for node in _children(body):
+        if node.data == "attribute":
+            name_node, value = _children(node)[0], _children(node)[-1]
+            attrs[_name(name_node)] = (_expr(value), node.meta.line)
+        elif node.data == "block":
+            parts = _children(node)
+            inner = parts[-1]
+            head = [_name(p) if p.data != "string" else _plain_string(p) for p in parts[:-1]]
+            sub_attrs, sub_blocks = _body(inner)
+            blocks.append(Block(head[0], tuple(head[1:]), node.meta.line, node.meta.end_line, sub_attrs, sub_blocks))
+    return attrs, blocks
+
+
+def _name(node: Tree) -> str:
+    """identifier / keyword / literal_value used as a name."""
+    return str(node.children[0])
+
+
+def _plain_string(node: Tree) -> str:
+    parts = _string_parts(node)
+    return "".join(p if isinstance(p, str) else "${…}" for p in parts)
+
+
+def _expr(node: Tree) -> Any:
+    kind = node.data
+    handler = _HANDLERS.get(kind)
+    if handler is None:
+        return ("unsupported", kind)
+    return handler(node)
+
+
+def _expr_term(node: Tree) -> Any:
+    inner = _children(node)
+    if not inner:
+        return ("unsupported", "empty expression")
+    # ( expression ) keeps only the inner expression
+    return _expr(inner[0])
+
+
+def _string(node: Tree) -> Any:
+    return _template(_string_parts(node))
+
+
+def _template(parts: list) -> Any:
+    if not parts:
+        return ("lit", "")
+    if all(isinstance(p, str) for p in parts):
+        return ("lit", "".join(parts))
+    return ("tpl", tuple(parts))
+
+
+def _string_parts(node: Tree) -> list:
+    parts: list = []
+    for part in node.children:
+        if not isinstance(part, Tree):
+            continue  # the quotes
+        (piece,) = part.children
+        if isinstance(piece, Token):
+            if piece.type == "STRING_CHARS":
+                _append_text(parts, _unescape(str(piece)))
+            elif piece.type in ("ESCAPED_INTERPOLATION", "ESCAPED_DIRECTIVE"):
+                _append_text(parts, str(piece)[1:])  # $${x} → literal ${x}
+            else:
+                _append_text(parts, str(piece))
+        elif piece.data == "interpolation":
+            parts.append(_expr(_children(piece)[0]))
+        else:  # %{if}/%{for} directives: kept, never guessed
+            parts.append(("unsupported", "template directive"))
+    return parts
+
+
+def _append_text(parts: list, text: str) -> None:
+    if parts and isinstance(parts[-1], str):
+        parts[-1] += text
+    else:
+        parts.append(text)
+
+
+_ESCAPES = re.compile(r"\\(u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|.)", re.S)
+_SIMPLE_ESCAPES = {"n": "\n", "r": "\r", "t": "\t", '"': '"', "\\": "\\"}
+
+
+def _unescape(text: str) -> str:
+    if "\\" not in text:
+        return text
+
+    def repl(m: re.Match) -> str:
+        esc = m.group(1)
+        if esc[0] in "uU" and len(esc) > 1:
+            return chr(int(esc[1:], 16))
+        return _SIMPLE_ESCAPES.get(esc, "\\" + esc)
+
+    return _ESCAPES.sub(repl, text)
+
+
+def _heredoc(node: Tree) -> Any:
+    raw = str(node.children[0])
+    trim = raw.startswith("<<-")
+    first_nl = raw.index("\n")
+    body = raw[first_nl + 1:]
+    body = body[: body.rstrip("\n").rfind("\n") + 1] if "\n" in body.rstrip("\n") else ""
+    if trim:
+        lines = body.split("\n")
+        indents = [len(line) - len(line.lstrip()) for line in lines if line.strip()]
+        cut = min(indents, default=0)
+        body = "\n".join(line[cut:] for line in lines)
+    return _template_from_text(body)
+
+
+def _template_from_text(text: str) -> Any:
+    """Parse free text (a heredoc body, a JSON string) as an HCL string template."""
+    if "${" not in text and "%{" not in text:
+        return ("lit", text.replace("$${", "${").replace("%%{", "%{"))
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
+    try:
+        return parse_expression(f'"{escaped}"')
+    except ParseError:
+        return ("unsupported", "template that cannot be parsed")
+
+
+def _int(node: Tree) -> Any:
+    return ("lit", int(str(node.children[0])))
+
+
+def _float(node: Tree) -> Any:
+    return ("lit", float(str(node.children[0])))
+
+
+def _literal(node: Tree) -> Any:
+    return ("lit", {"true": True, "false": False, "null": None}[str(node.children[0])])
+
+
+def _identifier(node: Tree) -> Any:
+    return ("ref", str(node.children[0]))
+
+
+def _tuple(node: Tree) -> Any:
+    return ("tuple", tuple(_expr(c) for c in _children(node)))
+
+
+def _object(node: Tree) -> Any:
+    items = []
+    for elem in _children(node):
+        key_node, value_node = _children(elem)
+        items.append((_object_key(key_node), _expr(value_node)))
+    return ("object", tuple(items))
+
+
+def _object_key(key: Tree) -> Any:
+    (inner,) = _children(key) or [None]
+    if inner is None or inner.data == "keyword":
+        return ("lit", str(key.children[0].children[0]) if inner is not None else "")
+    # a bare name is a literal key; `(expr)` is evaluated
+    if inner.data == "expr_term":
+        sub = _children(inner)
+        has_parens = any(isinstance(c, Token) and c.type == "LPAR" for c in inner.children)
+        if not has_parens and len(sub) == 1 and sub[0].data in ("identifier", "keyword", "literal_value"):
+            return ("lit", str(sub[0].children[0]))
+    return _expr(inner)
+
+
+def _function_call(node: Tree) -> Any:
+    names = [str(c.children[0]) for c in node.children if isinstance(c, Tree) and c.data == "identifier"]
+    name = "::".join(names)
+    args_nodes = [c for c in node.children if isinstance(c, Tree) and c.data == "arguments"]
+    args: tuple = ()
+    expand = False
+    if args_nodes:
+        args = tuple(_expr(c) for c in _children(args_nodes[0]))
+        expand = any(isinstance(t, Token) and t.type == "ELLIPSIS" for t in args_nodes[0].children)
+    return ("call", name, args, expand)
+
+
+def _traversal_op(op: Tree) -> tuple:
+    if op.data == "get_attr":
+        return ("attr", str(_children(op)[0].children[0]))
+    if op.data == "short_index":
+        return ("index", ("lit", int(str(op.children[1]))))
+    return ("index", _expr(_children(op)[0]))  # braces_index
+
+
+def _get_attr(node: Tree) -> Any:
+    base, op = _children(node)
+    kind, arg = _traversal_op(op)
+    return (kind, _expr(base), arg)
+
+
+def _index(node: Tree) -> Any:
+    base, op = _children(node)
+    return ("index", _expr(base), _traversal_op(op)[1])
+
+
+def _splat(node: Tree) -> Any:
+    base, splat = _children(node)
+    return ("splat", _expr(base), tuple(_traversal_op(op) for op in _children(splat)))
+
+
+def _conditional(node: Tree) -> Any:
+    cond, yes, no = _children(node)
+    return ("cond", _expr(cond), _expr(yes), _expr(no))
+
+
+def _binary(node: Tree) -> Any:
+    left, term = _children(node)
+    op_node, right = _children(term)
+    op = str(op_node.children[0]).split()[-1]  # the postlexer may glue a newline/comment in front
+    return ("bin", op, _expr(left), _expr(right))
+
+
+def _unary(node: Tree) -> Any:
+    op = str(node.children[0])
+    return ("un", op, _expr(_children(node)[0]))
+
+
+def _for(node: Tree) -> Any:
+    parts = _children(node)
+    intro, rest = parts[0], parts[1:]
+    names = [str(c.children[0]) for c in _children(intro) if c.data == "identifier"]
+    collection = _expr(_children(intro)[-1])
+    key_var, value_var = (names[0], names[1]) if len(names) == 2 else (None, names[0])
+    cond = None
+    if rest and rest[-1].data == "for_cond":
+        cond = _expr(_children(rest[-1])[0])
+        rest = rest[:-1]
+    grouping = any(isinstance(t, Token) and t.type == "ELLIPSIS" for t in node.children)
+    if node.data == "for_object_expr":
+        key_expr, value_expr = (_expr(rest[0]), _expr(rest[1]))
+    else:
+        key_expr, value_expr = None, _expr(rest[0])
+    return ("for", key_var, value_var, collection, key_expr, value_expr, cond, grouping)
+
+
+_HANDLERS = {
+    "expr_term": _expr_term,
+    "string": _string,
+    "int_lit": _int,
+    "float_lit": _float,
+    "literal_value": _literal,
+    "identifier": _identifier,
+    "keyword": _identifier,
+    "tuple": _tuple,
+    "object": _object,
+    "function_call": _function_call,
+    "get_attr_expr_term": _get_attr,
+    "index_expr_term": _index,
+    "attr_splat_expr_term": _splat,
+    "full_splat_expr_term": _splat,
+    "conditional": _conditional,
+    "binary_op": _binary,
+    "unary_op": _unary,
+    "for_tuple_expr": _for,
+    "for_object_expr": _for,
+    "heredoc_template": _heredoc,
+    "heredoc_template_trim": _heredoc,
+    "template_string": lambda n: ("lit", _unescape(str(n.children[0])[2:-2])),
+}
+
+
+# --- Terraform JSON syntax (.tf.json) --------------------------------------------------
+
+# Nested keys tagcheck reads as blocks. Everything else stays an attribute value, which
+# is also how a plan shows nested blocks (lists of objects).
+_JSON_BLOCKS = {"default_tags", "ignore_tags", "tag", "dynamic", "content", "assume_role", "backend", "cloud"}
+# top-level block type → how many labels it has
+_JSON_LABELS = {"resource": 2, "data": 2, "module": 1, "variable": 1, "output": 1, "provider": 1,
+                "locals": 0, "terraform": 0, "check": 1, "moved": 0, "import": 0, "removed": 0}
+
+
+class _JsonConverter:
+    def __init__(self, text: str):
+        self.text = text
+        try:
+            self.doc = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise ParseError(f"invalid JSON: {exc.msg}", exc.lineno, exc.colno) from None
+        if not isinstance(self.doc, dict):
+            raise ParseError("a .tf.json file must hold a JSON object", 1, 1)
+
+    def blocks(self) -> list[Block]:
+        out: list[Block] = []
+        for block_type, content in self.doc.items():
+            if block_type == "//":
+                continue
+            depth = _JSON_LABELS.get(block_type, 0)
+            for labels, body in self._labelled(content, depth, ()):
+                out.append(self._block(block_type, labels, body))
+        return out
+
+    def _labelled(self, content: Any, depth: int, labels: tuple):
+        if depth == 0:
+            for body in content if isinstance(content, list) else [content]:
+                yield labels, body
+            return
+        if isinstance(content, list):  # e.g. "provider": [{"aws": {...}}, {"aws": {...}}]
+            for item in content:
+                yield from self._labelled(item, depth, labels)
+            return
+        for name, inner in (content or {}).items():
+            yield from self._labelled(inner, depth - 1, labels + (name,))
+
+    def _block(self, block_type: str, labels: tuple, body: Any) -> Block:
+        line = self._line_of(labels[-1] if labels else block_type)
+        block = Block(block_type, labels, line, line)
+        body = body if isinstance(body, dict) else {}
+        for key, value in body.items():
+            if key == "//":
+                continue
+            if key in _JSON_BLOCKS and isinstance(value, (dict, list)):
+                if key == "dynamic":
+                    for name, dyn in value.items():
+                        for item in dyn if isinstance(dyn, list) else [dyn]:
+                            block.blocks.append(self._block("dynamic", (name,), item))
+                    continue
+                for item in value if isinstance(value, list) else [value]:
+                    block.blocks.append(self._block(key, (), item))
+            else:
+                block.attrs[key] = (self._value(value, key), line)
+        return block
+
+    def _value(self, value: Any, key: str | None = None) -> Any:
+        if isinstance(value, str):
+            # provider = "aws.west", depends_on etc. are bare references written as strings
+            if key == "provider":
+                return _reference_from_text(value)
+            return _template_from_text(value)
+        if isinstance(value, list):
+            return ("tuple", tuple(self._value(v) for v in value))
+        if isinstance(value, dict):
+            return ("object", tuple((("lit", k), self._value(v)) for k, v in value.items() if k != "//"))
+        return ("lit", value)
+
+    def _line_of(self, name: str) -> int:
+        pos = self.text.find(json.dumps(name))
+        return self.text.count("\n", 0, pos) + 1 if pos >= 0 else 1
+
+
+def _reference_from_text(text: str) -> Any:
+    parts = text.split(".")
+    expr: Any = ("ref", parts[0])
+    for part in parts[1:]:
+        expr = ("attr", expr, part)
+    return expr

@@ -1,0 +1,144 @@
+"""The Terraform source: paths on disk → resources (and the problems met reading them).
+
+Given directories, every directory below holding ``.tf``/``.tf.json`` files is a module;
+those that no other scanned module calls (through a local ``source``) are the roots
+evaluated. Given files (as pre-commit passes them), their directories are evaluated
+whole, each as a root: a tag set in ``locals.tf`` matters to ``main.tf``.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tagcheck.model import Location, Resource, SourceProblem
+from tagcheck.sources.terraform import parser
+from tagcheck.sources.terraform.evaluate import evaluate_or_unknown, Scope
+from tagcheck.sources.terraform.module import (
+    ModuleDir, ModuleEvaluator, ParsedFile, RootInputs, module_source_is_local, read_vars_file,
+)
+
+_SKIP_DIRS = {"node_modules", "__pycache__"}
+
+
+class ScanInputError(Exception):
+    """A path given on the command line cannot be scanned at all (exit 2)."""
+
+
+@dataclass
+class TerraformScan:
+    resources: list[Resource] = field(default_factory=list)
+    problems: list[SourceProblem] = field(default_factory=list)
+    roots: list[Path] = field(default_factory=list)
+
+
+def is_terraform_file(path: Path) -> bool:
+    return path.name.endswith(".tf") or path.name.endswith(".tf.json")
+
+
+def scan(paths: list[Path], inputs: RootInputs | None = None, cwd: Path | None = None) -> TerraformScan:
+    inputs = inputs or RootInputs()
+    loader = _DirLoader(cwd or Path.cwd())
+    roots = _roots(paths, loader)
+    evaluator = ModuleEvaluator(loader.load, loader.read_vars, parser.parse_expression, loader.display)
+    for root in roots:
+        evaluator.evaluate_root(root, inputs)
+    return TerraformScan(evaluator.resources, evaluator.problems, roots)
+
+
+def _roots(paths: list[Path], loader: "_DirLoader") -> list[Path]:
+    explicit: list[Path] = []
+    discovered: list[Path] = []
+    for path in paths:
+        if not path.exists():
+            raise ScanInputError(f"{path}: no such file or directory")
+        if path.is_file():
+            explicit.append(path.parent.resolve())
+        else:
+            discovered.extend(_module_dirs(path))
+    called: set[Path] = set()
+    for directory in discovered:
+        called.update(_local_calls(loader.load(directory)))
+    roots = [d for d in discovered if d not in called]
+    seen: set[Path] = set()
+    return [d for d in explicit + roots if not (d in seen or seen.add(d))]
+
+
+def _module_dirs(top: Path) -> list[Path]:
+    found = []
+    for dirpath, dirnames, filenames in os.walk(top):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and d not in _SKIP_DIRS)
+        if any(is_terraform_file(Path(f)) for f in filenames):
+            found.append(Path(dirpath).resolve())
+    return found
+
+
+def _local_calls(mod: ModuleDir) -> set[Path]:
+    calls = set()
+    for _, block in mod.blocks("module"):
+        if "source" in block.attrs:
+            source = evaluate_or_unknown(block.attrs["source"][0], Scope())
+            if module_source_is_local(source):
+                calls.add((mod.directory / source).resolve())
+    return calls
+
+
+class _DirLoader:
+    """Parses each module directory once per run."""
+
+    def __init__(self, cwd: Path):
+        self.cwd = cwd.resolve()
+        self._dirs: dict[Path, ModuleDir] = {}
+
+    def display(self, path: Path) -> str:
+        try:
+            rel = os.path.relpath(path, self.cwd)
+        except ValueError:
+            return str(path)
+        return str(path) if rel.startswith("..") else rel
+
+    def load(self, directory: Path) -> ModuleDir:
+        directory = directory.resolve()
+        if directory not in self._dirs:
+            self._dirs[directory] = self._parse_dir(directory)
+        return self._dirs[directory]
+
+    def _parse_dir(self, directory: Path) -> ModuleDir:
+        mod = ModuleDir(directory)
+        try:
+            names = sorted(os.listdir(directory))
+        except OSError as exc:
+            mod.problems.append(SourceProblem("TC001", f"cannot list directory: {exc.strerror}",
+                                              Location(self.display(directory))))
+            return mod
+        for name in names:
+            path = directory / name
+            if is_terraform_file(path) and path.is_file():
+                parsed = self._parse_file(path, mod)
+                if parsed is not None:
+                    mod.files.append(parsed)
+        return mod
+
+    def _parse_file(self, path: Path, mod: ModuleDir) -> ParsedFile | None:
+        shown = self.display(path)
+        try:
+            text = path.read_bytes().decode("utf-8-sig")
+        except OSError as exc:
+            mod.problems.append(SourceProblem("TC001", f"cannot read file: {exc.strerror}", Location(shown)))
+            return None
+        except UnicodeDecodeError as exc:
+            line = path.read_bytes()[: exc.start].count(b"\n") + 1
+            mod.problems.append(SourceProblem("TC001", "file is not valid UTF-8", Location(shown, line, line)))
+            return None
+        try:
+            blocks = parser.parse_file(path, text)
+        except parser.ParseError as exc:
+            mod.problems.append(SourceProblem(
+                "TC001", exc.message, Location(shown, exc.line, exc.line, exc.column),
+                {"column": exc.column} if exc.column else {}))
+            return None
+        return ParsedFile(path, blocks, text.splitlines())
+
+    def read_vars(self, path: Path) -> dict:
+        return read_vars_file(path, parser.parse_attribute_file, parser.ParseError)

@@ -1,0 +1,119 @@
+"""Effective tags of a Terraform resource, as the AWS provider computes ``tags_all``.
+
+``tags_all`` = provider ``default_tags`` ⊕ resource ``tags`` (the resource wins on the same
+key), for the types whose schema has ``tags_all``. Types with repeated ``tag {}`` blocks
+(``aws_autoscaling_group``) take their tags from those blocks only: ``default_tags`` do
+not reach them. Keys matched by the provider's ``ignore_tags`` are neither set nor
+reported by Terraform, so they are removed here and remembered as hidden.
+
+Decisions the provider leaves to us:
+* a tag whose value is ``null`` is not set (the provider drops it);
+* numbers and bools become strings, as Terraform converts them for ``map(string)``;
+* an ``aws_*`` type missing from the catalogue (newer than the schema we ship) that has
+  a ``tags`` argument is treated as having ``tags_all`` too — every tagged type added
+  to the provider since v3.38 has it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from tagcheck.catalog.taggable import TypeTagging, tagging_for
+from tagcheck.model import TagSet, TagSource, TagValue, Unknown
+from tagcheck.sources.terraform.evaluate import EvalError, PartialMap, first_unknown, to_string
+
+
+@dataclass(frozen=True)
+class ProviderConfig:
+    """One ``provider "aws"`` configuration as a resource sees it."""
+
+    ref: str = "aws"  # "aws" or "aws.ALIAS"
+    region: Any = None
+    default_tags: Any = None  # dict | PartialMap | Unknown | None
+    ignore_keys: frozenset[str] = frozenset()
+    ignore_prefixes: tuple[str, ...] = ()
+    declared: bool = True  # False: no provider block anywhere (Terraform's implicit empty one)
+
+
+_ASSUMED = TypeTagging(tags=True, tags_all=True, tag_blocks=(), nested_tags=())
+
+
+def tagging_of(resource_type: str, attrs: dict[str, Any]) -> TypeTagging | None:
+    tagging = tagging_for(resource_type)
+    if tagging is None and resource_type.startswith("aws_") and "tags" in attrs:
+        return _ASSUMED
+    if tagging is None or not tagging.taggable:
+        return None
+    return tagging
+
+
+def effective_tags(resource_type: str, attrs: dict[str, Any], provider: ProviderConfig) -> TagSet | None:
+    tagging = tagging_of(resource_type, attrs)
+    if tagging is None:
+        return None
+    merged = _TagMerge()
+    if tagging.tags_all and provider.default_tags is not None:
+        merged.add(provider.default_tags, TagSource.DEFAULT_TAGS)
+    if tagging.tags and "tags" in attrs:
+        merged.add(attrs["tags"], TagSource.RESOURCE)
+    for block_name in tagging.tag_blocks:
+        if block_name in attrs:
+            merged.add(_tags_from_blocks(attrs[block_name]), TagSource.RESOURCE)
+    hidden = {k for k in merged.values if k in provider.ignore_keys or k.startswith(provider.ignore_prefixes)}
+    values = {k: v for k, v in merged.values.items() if k not in hidden}
+    return TagSet(values=values, complete=merged.reason is None, unknown_reason=merged.reason,
+                  hidden_keys=provider.ignore_keys, hidden_prefixes=provider.ignore_prefixes)
+
+
+class _TagMerge:
+    def __init__(self) -> None:
+        self.values: dict[str, TagValue] = {}
+        self.reason: str | None = None
+
+    def add(self, tags: Any, source: TagSource) -> None:
+        if tags is None:
+            return
+        if isinstance(tags, Unknown) or not isinstance(tags, (dict, PartialMap)):
+            reason = tags.reason if isinstance(tags, Unknown) else f"tags is a {type(tags).__name__}, not a map"
+            # every key seen so far may be overridden by the unknown map
+            self.values = {k: TagValue(None, source, reason) for k in self.values}
+            self.reason = reason
+            return
+        if isinstance(tags, PartialMap):
+            self.values = {k: TagValue(None, source, tags.reason) for k in self.values}
+            self.reason = tags.reason
+            tags = tags.known
+        for key, value in tags.items():
+            if value is None:
+                self.values.pop(key, None)
+                continue
+            self.values[key] = _tag_value(value, source)
+
+
+def _tag_value(value: Any, source: TagSource) -> TagValue:
+    unknown = first_unknown(value)
+    if unknown is not None:
+        return TagValue(None, source, unknown.reason)
+    try:
+        return TagValue(to_string(value), source)
+    except EvalError:
+        return TagValue(None, source, f"tag value is a {type(value).__name__}, not a string")
+
+
+def _tags_from_blocks(blocks: Any) -> Any:
+    """ASG-style ``tag { key value propagate_at_launch }`` blocks → a tag map."""
+    if isinstance(blocks, Unknown):
+        return blocks
+    out: dict[str, Any] = {}
+    reason = None
+    for block in blocks if isinstance(blocks, list) else [blocks]:
+        if isinstance(block, Unknown):
+            reason = block.reason
+            continue
+        key = block.get("key")
+        if isinstance(key, (Unknown, PartialMap)) or key is None:
+            reason = first_unknown(key).reason if key is not None else "tag block without key"
+            continue
+        out[to_string(key)] = block.get("value")
+    return PartialMap(out, reason) if reason else out
