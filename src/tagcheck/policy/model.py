@@ -1,0 +1,107 @@
+"""The loaded policy: plain frozen data the rules and the engine read."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any, Mapping
+
+
+@dataclass(frozen=True)
+class AllowedValues:
+    """The values a tag may take: an explicit list, a regex (full match), or both (either passes)."""
+
+    values: tuple[str, ...] | None = None
+    pattern: str | None = None
+
+    def permits(self, value: str) -> bool:
+        if self.values is None and self.pattern is None:
+            return True
+        if self.values is not None and value in self.values:
+            return True
+        # re keeps its own cache of compiled patterns, so this stays cheap per call.
+        return self.pattern is not None and re.fullmatch(self.pattern, value) is not None
+
+    def describe(self) -> str:
+        parts = []
+        if self.values is not None:
+            parts.append("one of " + ", ".join(self.values))
+        if self.pattern is not None:
+            parts.append(f"matching {self.pattern}")
+        return " or ".join(parts) or "any value"
+
+
+@dataclass(frozen=True)
+class RuleConfig:
+    """What the policy says about one rule; ``options`` is everything but enabled/severity."""
+
+    enabled: bool = True
+    severity: str | None = None  # "error" | "warning" | "info"; None: the rule's default
+    options: Mapping[str, Any] = field(default_factory=dict)
+
+
+@lru_cache(maxsize=1024)
+def wildcard_regex(glob: str) -> re.Pattern[str]:
+    """``*`` and ``?`` are wildcards; everything else is literal.
+
+    Unlike fnmatch, ``[`` and ``]`` are literal: Terraform addresses such as
+    ``aws_instance.web["b"]`` are full of brackets, and a character class would
+    silently stop them matching themselves.
+    """
+    pieces = (".*" if ch == "*" else "." if ch == "?" else re.escape(ch) for ch in glob)
+    return re.compile("".join(pieces), re.DOTALL)
+
+
+@dataclass(frozen=True)
+class IgnoreEntry:
+    """One ``ignore:`` entry: skip findings of ``rule`` on resources matching ``resource``."""
+
+    rule: str
+    resource: str
+    reason: str
+    expires: datetime.date | None
+    file: str
+    line: int
+
+    def matches(self, rule_id: str, address: str) -> bool:
+        return bool(
+            wildcard_regex(self.rule).fullmatch(rule_id) and wildcard_regex(self.resource).fullmatch(address)
+        )
+
+    def expired(self, today: datetime.date) -> bool:
+        # The entry still holds on its expiry date and lapses the day after.
+        return self.expires is not None and today > self.expires
+
+
+@dataclass(frozen=True)
+class Policy:
+    """A validated policy with every ``extends`` merged in.
+
+    ``governance`` and ``cost`` are the validated mappings as written (plain dicts and
+    lists); treat them as read-only. ``files`` lists every file merged into this policy,
+    bases first, the shipped ones included (a cache key for "did the policy change").
+    """
+
+    source: str | None
+    required: tuple[str, ...] = ()
+    allowed: Mapping[str, AllowedValues] = field(default_factory=dict)
+    key_case: str | None = None
+    environment_tag: str = "environment"
+    non_production: tuple[str, ...] = ()
+    production: tuple[str, ...] = ("prod", "production")
+    governance: Mapping[str, Any] = field(default_factory=dict)
+    rules: Mapping[str, RuleConfig] = field(default_factory=dict)
+    ignores: tuple[IgnoreEntry, ...] = ()
+    cost: Mapping[str, Any] = field(default_factory=dict)
+    files: tuple[str, ...] = ()
+
+    def rule_config(self, rule_id: str) -> RuleConfig:
+        return self.rules.get(rule_id) or RuleConfig()
+
+    def is_non_production(self, environment: str | None) -> bool:
+        return environment is not None and environment in self.non_production
+
+    def is_production(self, environment: str | None) -> bool:
+        return environment is not None and environment in self.production
