@@ -49,4 +49,4 @@ class Rule:
     summary: str
     docs: str  # markdown-ish text with an example, for `tagcheck explain`
     check: Check | None = None  # None: raised by the engine or a source (TC rules)
-    options_schema: Mapping[str, Any] = field(default_factory=lambda: {"type": "object", "properties": {}})
+    options_schema: Mapping[str, Any] = field(default_factory=lambda: {"type": "object", "properties": {}, "additionalProperties": False})
