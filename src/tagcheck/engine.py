@@ -40,14 +40,14 @@ def run(resources: Sequence[Resource], problems: Sequence[SourceProblem], policy
                      notes=tuple(_notes(policy, today)), summary=summarize(kept, suppressed, resources, policy))
 
 
-def _severity(rule_id: str, policy) -> Severity:
-    configured = policy.rule_config(rule_id).severity
-    return Severity(configured) if configured else RULES_BY_ID[rule_id].severity
+def _severity(rule: Rule, policy) -> Severity:
+    configured = policy.rule_config(rule.id).severity
+    return Severity(configured) if configured else rule.severity
 
 
 def _from_problem(problem: SourceProblem, policy) -> Finding:
     rule = RULES_BY_ID[problem.rule]
-    return Finding(rule=rule.id, severity=_severity(rule.id, policy), lever=rule.lever, message=problem.message,
+    return Finding(rule=rule.id, severity=_severity(rule, policy), lever=rule.lever, message=problem.message,
                    location=problem.location, details=dict(problem.details))
 
 
@@ -57,13 +57,14 @@ def _run_rule(rule: Rule, resource: Resource, ctx: RuleContext, policy) -> Itera
         hits = list(rule.check(resource, ctx))
     except Exception as exc:  # a rule bug must not stop the run (DESIGN.md §1)
         frame = traceback.extract_tb(exc.__traceback__)[-1]
-        yield Finding(rule="TC000", severity=_severity("TC000", policy), lever=RULES_BY_ID["TC000"].lever,
+        crash = RULES_BY_ID["TC000"]
+        yield Finding(rule=crash.id, severity=_severity(crash, policy), lever=crash.lever,
                       message=f"rule {rule.id} crashed on {resource.address}: {type(exc).__name__}: {exc} "
                               f"(at {frame.name}:{frame.lineno}; please report this)",
                       location=location, resource=resource, key=rule.id,
                       details={"rule": rule.id, "exception": type(exc).__name__})
         return
-    severity = _severity(rule.id, policy)
+    severity = _severity(rule, policy)
     for hit in hits:
         yield Finding(rule=rule.id, severity=severity, lever=rule.lever, message=hit.message, location=location,
                       resource=resource, details=dict(hit.details), key=hit.key, fix=hit.fix,
@@ -101,8 +102,8 @@ def _suppress(findings: list[Finding], policy, today: datetime.date):
 def _stale_suppressions(resources: Sequence[Resource], used_inline: set, policy, today: datetime.date,
                         used_ignores: set[int]) -> list[Finding]:
     rule = RULES_BY_ID["TC002"]
-    severity = _severity("TC002", policy)
-    if not policy.rule_config("TC002").enabled:
+    severity = _severity(rule, policy)
+    if not policy.rule_config(rule.id).enabled:
         return []
     out: list[Finding] = []
     seen: set[tuple] = set()
