@@ -26,8 +26,8 @@ provider "aws" {
   }
 }
 
-resource "aws_s3_bucket" "logs" {
-  bucket = "logs"
+resource "aws_s3_bucket" "assets" {
+  bucket = "assets"
 }
 
 resource "aws_s3_bucket" "data" {
@@ -53,20 +53,20 @@ def run(capsys, *argv: str) -> tuple[int, str, str]:
 def test_scan_reports_missing_tag_and_exits_1(project, capsys):
     status, out, _ = run(capsys, "scan", str(project))
     assert status == 1
-    assert "main.tf:8: error TAG001 aws_s3_bucket.logs: missing required tag: cost-center" in out
+    assert "main.tf:8: error TAG001 aws_s3_bucket.assets: missing required tag: cost-center" in out
     assert "aws_s3_bucket.data" not in out
     assert out.rstrip().splitlines()[-1].startswith("1 finding (1 error, 0 warnings, 0 info) in 2 resources")
 
 
 def test_fail_on_never_and_clean_code_exit_0(project, capsys):
     assert run(capsys, "scan", str(project), "--fail-on", "never")[0] == 0
-    (project / "main.tf").write_text(MAIN_TF.replace('bucket = "logs"', 'bucket = "logs"\n  tags = { "cost-center" = "cc-0001" }'))
+    (project / "main.tf").write_text(MAIN_TF.replace('bucket = "assets"', 'bucket = "assets"\n  tags = { "cost-center" = "cc-0001" }'))
     status, out, _ = run(capsys, "scan", str(project))
     assert status == 0 and out.startswith("0 findings")
 
 
 def test_fail_on_threshold_counts_lower_severities_only_when_asked(project, capsys):
-    (project / "main.tf").write_text(MAIN_TF.replace('bucket = "logs"', 'bucket = "logs"\n  tags = { "cost-center" = data.x.y.cc }'))
+    (project / "main.tf").write_text(MAIN_TF.replace('bucket = "assets"', 'bucket = "assets"\n  tags = { "cost-center" = data.x.y.cc }'))
     assert run(capsys, "scan", str(project))[0] == 0  # only a TAG005 info
     assert run(capsys, "scan", str(project), "--fail-on", "info")[0] == 1
 
@@ -79,7 +79,7 @@ def test_json_output_is_the_documented_object(project, capsys):
     assert doc["version"] == 1 and doc["tool"]["name"] == "tagcheck"
     (finding,) = doc["findings"]
     assert finding["rule"] == "TAG001" and finding["severity"] == "error" and finding["lever"] == "tagging"
-    assert finding["resource"] == {"address": "aws_s3_bucket.logs", "type": "aws_s3_bucket", "origin": "hcl",
+    assert finding["resource"] == {"address": "aws_s3_bucket.assets", "type": "aws_s3_bucket", "origin": "hcl",
                                    "region": "eu-west-1", "account": None}
     assert finding["location"]["line"] == 8 and finding["location"]["end_line"] == 10
     assert finding["location"]["file"].endswith("main.tf")
@@ -117,7 +117,7 @@ def test_broken_file_is_reported_and_the_rest_still_checked(project, capsys):
     status, out, _ = run(capsys, "scan", str(project))
     assert status == 1
     assert "broken.tf:3: error TC001" in out
-    assert "TAG001 aws_s3_bucket.logs" in out
+    assert "TAG001 aws_s3_bucket.assets" in out
 
 
 def test_var_overrides_reach_the_tags(tmp_path, capsys):

@@ -36,6 +36,8 @@ def _output_options(fn):
                       help="Write the matching --format to FILE (in order); '-' or absent: stdout.")(fn)
     fn = click.option("--format", "-f", "formats", multiple=True, type=click.Choice(["text", "json"]),
                       help="Output format; repeat with --output for several.")(fn)
+    fn = click.option("--sort", type=click.Choice(["location", "cost"]), default="location", show_default=True,
+                      help="Order of text output: by file and line, or by monthly cost (most expensive first).")(fn)
     fn = click.option("--fail-on", type=click.Choice(["error", "warning", "info", "never"]), default="error",
                       show_default=True, help="Lowest severity that makes the exit status 1.")(fn)
     fn = click.option("--policy", "policy_path", type=click.Path(dir_okay=False, path_type=Path),
@@ -56,7 +58,7 @@ def cli() -> None:
               help="Terraform variables file, as terraform plan -var-file (repeatable).")
 @click.option("--var", "variables", multiple=True, metavar="NAME=VALUE",
               help="Terraform variable, as terraform plan -var (repeatable).")
-def scan(paths, formats, outputs, fail_on, policy_path, var_files, variables) -> None:
+def scan(paths, formats, outputs, fail_on, sort, policy_path, var_files, variables) -> None:
     """Check Terraform code (.tf, .tf.json) in PATHS (directories or files; default: .)."""
     from tagcheck.sources.terraform.module import RootInputs
     from tagcheck.sources.terraform.source import ScanInputError, scan as scan_terraform
@@ -71,7 +73,7 @@ def scan(paths, formats, outputs, fail_on, policy_path, var_files, variables) ->
         scanned = scan_terraform(paths, inputs)
     except ScanInputError as exc:
         raise BadInput(str(exc)) from None
-    _finish(scanned.resources, scanned.problems, policy, formats, outputs, fail_on)
+    _finish(scanned.resources, scanned.problems, policy, formats, outputs, fail_on, sort)
 
 
 def _parse_vars(variables: Sequence[str]) -> dict[str, str]:
@@ -94,18 +96,22 @@ def _load_policy(policy_path: Path | None, start: Path):
         raise BadInput(str(exc)) from None
 
 
-def _finish(resources, problems, policy, formats, outputs, fail_on) -> None:
+def _finish(resources, problems, policy, formats, outputs, fail_on, sort="location") -> None:
     from tagcheck import engine
     from tagcheck.report import render
 
-    result = engine.run(resources, problems, policy)
+    try:
+        prices = engine.pricebook_for(policy)
+    except ValueError as exc:
+        raise BadInput(f"{policy.source}: cost.prices: {exc}") from None
+    result = engine.run(resources, problems, policy, prices=prices)
     formats = list(formats) or ["text"]
     if len(outputs) > len(formats):
         raise BadInput("more --output than --format options")
     for index, fmt in enumerate(formats):
         target = outputs[index] if index < len(outputs) else "-"
         to_terminal = target == "-" and sys.stdout.isatty()
-        text = render(fmt, result, color=to_terminal)
+        text = render(fmt, result, color=to_terminal, sort=sort)
         if target == "-":
             click.echo(text, nl=False)
         else:

@@ -15,6 +15,7 @@ from collections import Counter
 from dataclasses import replace
 from typing import Iterable, Sequence
 
+from tagcheck.cost import CostModel
 from tagcheck.model import Finding, Location, Note, Resource, RunResult, Severity, SourceProblem
 from tagcheck.rules import ALL_RULES, RULES_BY_ID, Rule, RuleContext
 from tagcheck.rules.tagging import verdicts
@@ -23,21 +24,50 @@ FAIL_ON = ("error", "warning", "info", "never")
 
 
 def run(resources: Sequence[Resource], problems: Sequence[SourceProblem], policy, *,
-        today: datetime.date | None = None, rules: Sequence[Rule] = ALL_RULES) -> RunResult:
+        today: datetime.date | None = None, rules: Sequence[Rule] = ALL_RULES, prices=None) -> RunResult:
+    """``prices``: a PriceBook; default: the catalogue with the policy's ``cost`` overrides."""
     today = today or datetime.date.today()
-    ctx = RuleContext(policy=policy, today=today, resources=tuple(resources))
+    costs = CostModel(prices if prices is not None else pricebook_for(policy), resources)
+    ctx = RuleContext(policy=policy, today=today, resources=tuple(resources), costs=costs)
     enabled = [r for r in rules if r.check is not None and policy.rule_config(r.id).enabled]
 
     raw: list[Finding] = [_from_problem(p, policy) for p in problems if policy.rule_config(p.rule).enabled]
     for resource in resources:
         for rule in enabled:
             raw.extend(_run_rule(rule, resource, ctx, policy))
+    raw = [_with_cost(f, costs) for f in raw]
 
     kept, suppressed, used_inline, used_ignores = _suppress(raw, policy, today)
     kept.extend(_stale_suppressions(resources, used_inline, policy, today, used_ignores))
     kept.sort(key=Finding.sort_key)
+    summary = summarize(kept, suppressed, resources, policy, costs)
     return RunResult(findings=tuple(kept), resources=tuple(resources), suppressed=tuple(suppressed),
-                     notes=tuple(_notes(policy, today)), summary=summarize(kept, suppressed, resources, policy))
+                     notes=tuple(_notes(policy)), summary=summary)
+
+
+def pricebook_for(policy):
+    """The price catalogue with the policy's ``cost.prices`` / ``cost.spot_discount`` applied.
+
+    Raises ValueError for a price file that cannot be read (the CLI makes it exit 2)."""
+    from tagcheck.catalog.prices import PriceBook, default_pricebook, load_overrides
+    from pathlib import Path
+
+    cost = dict(policy.cost or {})
+    if not cost.get("prices") and not cost.get("spot_discount"):
+        return default_pricebook()
+    base_dir = Path(policy.source).parent if policy.source else None
+    overrides = dict(load_overrides(cost["prices"], base_dir)) if cost.get("prices") else {}
+    if cost.get("spot_discount"):
+        overrides["spot_discount"] = {**overrides.get("spot_discount", {}), **cost["spot_discount"]}
+    return PriceBook(overrides)
+
+
+def _with_cost(finding: Finding, costs: CostModel) -> Finding:
+    """Every finding on a resource that costs money carries the resource's monthly cost."""
+    if finding.resource is None or finding.monthly_cost_usd is not None:
+        return finding
+    monthly = costs.estimate(finding.resource).monthly_usd
+    return replace(finding, monthly_cost_usd=monthly) if monthly else finding
 
 
 def _severity(rule: Rule, policy) -> Severity:
@@ -131,11 +161,12 @@ def _stale_suppressions(resources: Sequence[Resource], used_inline: set, policy,
     return out
 
 
-def _notes(policy, today: datetime.date) -> list[Note]:
+def _notes(policy) -> list[Note]:
     return [Note("policy", f"policy: {policy.source or 'built-in finops-baseline'}")]
 
 
-def summarize(findings: Sequence[Finding], suppressed: Sequence[Finding], resources: Sequence[Resource], policy) -> dict:
+def summarize(findings: Sequence[Finding], suppressed: Sequence[Finding], resources: Sequence[Resource], policy,
+              costs: CostModel) -> dict:
     by_severity = Counter(f.severity.value for f in findings)
     return {
         "resources": len(resources),
@@ -143,29 +174,83 @@ def summarize(findings: Sequence[Finding], suppressed: Sequence[Finding], resour
         "findings_by_severity": {s.value: by_severity.get(s.value, 0) for s in Severity},
         "findings_by_rule": dict(sorted(Counter(f.rule for f in findings).items())),
         "suppressed": len(suppressed),
-        "allocation": allocation(resources, policy),
+        "allocation": allocation(resources, policy, costs),
+        "cost": cost_summary(findings, resources, costs),
     }
 
 
-def allocation(resources: Sequence[Resource], policy) -> dict:
-    """How many taggable resources carry every required tag with an allowed value.
+def allocation_status(resource: Resource, policy) -> str:
+    """allocated (every required tag passes) | unallocated (one fails) | unknown."""
+    statuses = {v.status for v in verdicts(resource.tags, policy) if v.key in policy.required}
+    if statuses <= {"pass"}:
+        return "allocated"
+    return "unknown" if statuses <= {"pass", "unknown"} else "unallocated"
 
-    Counted in resources here; the cost model weighs the same verdicts in dollars.
-    """
+
+def allocation(resources: Sequence[Resource], policy, costs: CostModel) -> dict:
+    """How many taggable resources — and how many of their dollars — carry every required tag
+    with an allowed value."""
     taggable = [r for r in resources if r.tags is not None]
     by_key = {k: Counter() for k in policy.required}
+    dollars: Counter = Counter()
     complete = 0
     for resource in taggable:
-        statuses = {v.key: v.status for v in verdicts(resource.tags, policy) if v.key in by_key}
-        for key, status in statuses.items():
-            by_key[key]["tagged" if status == "pass" else ("unknown" if status == "unknown" else "untagged")] += 1
-        complete += all(s == "pass" for s in statuses.values())
+        for v in verdicts(resource.tags, policy):
+            if v.key in by_key:
+                by_key[v.key]["tagged" if v.status == "pass" else ("unknown" if v.status == "unknown" else "untagged")] += 1
+        status = allocation_status(resource, policy)
+        complete += status == "allocated"
+        dollars[status] += costs.estimate(resource).monthly_usd or 0.0
     total = len(taggable)
+    priced = sum(dollars.values())
     return {
         "taggable_resources": total,
         "fully_tagged": complete,
         "coverage_pct": round(100.0 * complete / total, 1) if total else 100.0,
+        "monthly_usd": round(priced, 2),
+        "allocated_monthly_usd": round(dollars["allocated"], 2),
+        "unallocated_monthly_usd": round(dollars["unallocated"], 2),
+        "unknown_monthly_usd": round(dollars["unknown"], 2),
+        "coverage_pct_usd": round(100.0 * dollars["allocated"] / priced, 1) if priced else 100.0,
         "by_key": {k: {"tagged": c["tagged"], "untagged": c["untagged"], "unknown": c["unknown"]} for k, c in by_key.items()},
+    }
+
+
+def cost_summary(findings: Sequence[Finding], resources: Sequence[Resource], costs: CostModel) -> dict:
+    """Total estimated cost and the savings the advice offers, by lever.
+
+    Savings of several levers on one resource compound (schedule, then spot on what
+    remains), so the total is computed per resource as 1 − Π(1 − saving/cost), not summed."""
+    estimates = [(r, costs.estimate(r)) for r in resources]
+    priced = [(r, e) for r, e in estimates if e.known and e.lines]
+    unpriced = [r.address for r, e in estimates if not e.known]
+    by_lever: Counter = Counter()
+    per_resource: dict[str, list[float]] = {}
+    for f in findings:
+        if f.monthly_saving_usd:
+            by_lever[f.lever.value] += f.monthly_saving_usd
+            if f.resource is not None:
+                per_resource.setdefault(f.resource.address, []).append(f.monthly_saving_usd)
+    possible = 0.0
+    for address, savings in per_resource.items():
+        cost = costs.estimate(costs.index[address]).monthly_usd if address in costs.index else None
+        if cost:
+            remaining = cost
+            for saving in sorted(savings, reverse=True):
+                remaining *= max(0.0, 1 - min(saving, cost) / cost)
+            possible += cost - remaining
+        else:
+            possible += sum(savings)
+    prices = costs.prices
+    return {
+        "currency": "USD",
+        "monthly_usd": round(sum(e.monthly_usd for _, e in priced), 2),
+        "resources_priced": len(priced),
+        "resources_unpriced": len(unpriced),
+        "unpriced": unpriced[:50],
+        "savings_by_lever": {k: round(v, 2) for k, v in sorted(by_lever.items())},
+        "possible_saving_monthly_usd": round(possible, 2),
+        "prices": {"source": prices.source, "as_of": prices.as_of},
     }
 
 

@@ -156,14 +156,15 @@ tags:
     environment: &envs [dev, prod]
     stage: *envs
 cost:
-  defaults: &defaults {hours: 730, currency: USD}
-  dev:
-    <<: *defaults
-    hours: 220
+  prices:
+    defaults: &defaults {hours: 730, currency: USD}
+    dev:
+      <<: *defaults
+      hours: 220
 """
     policy = load_policy(write(tmp_path / "p.yaml", text))
     assert policy.allowed["stage"] == AllowedValues(values=("dev", "prod"))
-    assert policy.cost["dev"] == {"hours": 220, "currency": "USD"}
+    assert policy.cost["prices"]["dev"] == {"hours": 220, "currency": "USD"}
 
 
 def test_timestamps_stay_text_in_value_lists(tmp_path):
@@ -249,8 +250,7 @@ rules:
 ignore:
   - {rule: TAG001, resource: 'aws_s3_bucket.old', reason: base}
 cost:
-  hours: 730
-  currency: USD
+  spot_discount: {default: 0.5, p3: 0.7}
 """,
     )
     child = write(
@@ -267,7 +267,7 @@ rules:
 ignore:
   - {rule: TAG002, reason: child}
 cost:
-  hours: 220
+  spot_discount: {default: 0.6}
 """,
     )
     policy = load_policy(child)
@@ -281,7 +281,7 @@ cost:
     }
     assert policy.rule_config("TAG003") == RuleConfig(enabled=False, severity="warning", options={"max_distance": 2})
     assert [(e.reason, e.file, e.line) for e in policy.ignores] == [("base", base_file, 10), ("child", str(child), 10)]
-    assert policy.cost == {"hours": 220, "currency": "USD"}
+    assert policy.cost == {"spot_discount": {"default": 0.6, "p3": 0.7}}
 
 
 def test_later_bases_win_and_a_shared_base_counts_once(tmp_path):

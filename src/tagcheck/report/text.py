@@ -17,15 +17,26 @@ _COLOURS = {Severity.ERROR: "\x1b[31m", Severity.WARNING: "\x1b[33m", Severity.I
 _BOLD, _DIM, _RESET = "\x1b[1m", "\x1b[2m", "\x1b[0m"
 
 
-def render(result: RunResult, *, color: bool = False, show_fix: bool = True, **_options: Any) -> str:
+def render(result: RunResult, *, color: bool = False, show_fix: bool = True, sort: str = "location",
+           **_options: Any) -> str:
+    """``sort="cost"``: one list, the most expensive resources' findings first."""
     paint = _painter(color)
     out: list[str] = []
-    for file, group in groupby(result.findings, key=lambda f: f.location.file or f.location.arn or ""):
-        out.append(paint(_BOLD, terminal_safe(file or "(no file)")))
-        for finding in group:
+    if sort == "cost":
+        ranked = sorted(result.findings, key=lambda f: (-(f.monthly_cost_usd or 0), -(f.monthly_saving_usd or 0)))
+        for finding in ranked:
             out.extend(_finding_lines(finding, paint, show_fix))
         out.append("")
+    else:
+        for file, group in groupby(result.findings, key=lambda f: f.location.file or f.location.arn or ""):
+            out.append(paint(_BOLD, terminal_safe(file or "(no file)")))
+            for finding in group:
+                out.extend(_finding_lines(finding, paint, show_fix))
+            out.append("")
     out.append(summary_line(result))
+    cost = cost_line(result)
+    if cost:
+        out.append(cost)
     return "\n".join(out) + "\n"
 
 
@@ -65,4 +76,28 @@ def summary_line(result: RunResult) -> str:
     if allocation.get("taggable_resources"):
         line += (f"; {allocation['fully_tagged']}/{allocation['taggable_resources']} taggable resources fully tagged "
                  f"({allocation['coverage_pct']}%)")
+    return line
+
+
+def _usd(value: float) -> str:
+    return f"${value:,.2f}"
+
+
+def cost_line(result: RunResult) -> str | None:
+    """Estimated monthly cost, the unallocated part, and the possible saving by lever."""
+    cost = result.summary.get("cost") or {}
+    allocation = result.summary.get("allocation") or {}
+    if not cost.get("monthly_usd"):
+        return None
+    line = f"estimated {_usd(cost['monthly_usd'])}/mo over {cost['resources_priced']} priced resources"
+    if cost.get("resources_unpriced"):
+        line += f" ({cost['resources_unpriced']} not priceable statically)"
+    unallocated = allocation.get("unallocated_monthly_usd") or 0
+    if unallocated:
+        line += f"; {_usd(unallocated)}/mo unallocated (resources missing a required tag or value)"
+    saving = cost.get("possible_saving_monthly_usd") or 0
+    if saving:
+        levers = ", ".join(f"{lever} {_usd(v)}" for lever, v in
+                           sorted(cost.get("savings_by_lever", {}).items(), key=lambda kv: -kv[1]))
+        line += f"; possible saving {_usd(saving)}/mo ({levers}; levers on one resource compound, not add)"
     return line

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from tagcheck.rules import core, tagging
+from tagcheck.rules import core, cost, governance, tagging
 from tagcheck.rules.registry import Hit, Rule, RuleContext
 
-ALL_RULES: tuple[Rule, ...] = tuple(sorted(core.RULES + tagging.RULES, key=lambda r: r.id))
+ALL_RULES: tuple[Rule, ...] = tuple(sorted(core.RULES + tagging.RULES + governance.RULES + cost.RULES,
+                                           key=lambda r: r.id))
 RULES_BY_ID: dict[str, Rule] = {r.id: r for r in ALL_RULES}
 
 

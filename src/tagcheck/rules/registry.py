@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Callable, Iterable, Mapping
 
 from tagcheck.model import Lever, Resource, Severity
@@ -32,9 +33,29 @@ class RuleContext:
     policy: Any  # tagcheck.policy.Policy (rules only read it)
     today: datetime.date
     resources: tuple[Resource, ...] = ()
+    costs: Any = None  # tagcheck.cost.CostModel for this run
 
     def options(self, rule_id: str) -> Mapping[str, Any]:
         return self.policy.rule_config(rule_id).options
+
+    @cached_property
+    def index(self) -> dict[str, Resource]:
+        return {r.address: r for r in self.resources}
+
+    def environment(self, resource: Resource) -> str | None:
+        """The resource's environment from its effective tags, when known."""
+        if resource.tags is None:
+            return None
+        tag = resource.tags.values.get(self.policy.environment_tag)
+        return tag.value if tag is not None and tag.known else None
+
+    def is_non_production(self, resource: Resource) -> bool:
+        env = self.environment(resource)
+        return env is not None and env in self.policy.non_production
+
+    def is_production(self, resource: Resource) -> bool:
+        env = self.environment(resource)
+        return env is not None and env in self.policy.production
 
 
 Check = Callable[[Resource, RuleContext], Iterable[Hit]]

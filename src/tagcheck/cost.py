@@ -1,0 +1,358 @@
+"""Monthly cost of a resource, from the shipped price catalogue (DESIGN.md §4).
+
+An estimate is the sum of priced lines (instance hours, GB-months, IOPS-months…) at 730
+hours a month, on-demand list prices of the resource's region. Any input that cannot be
+known — the region, the instance type, a size, a referenced launch template — makes the
+estimate unknown (``monthly_usd`` None, ``unknown`` says why): never a made-up number.
+Lines that are usage-based and unknowable from code (S3 GB stored, NAT GB processed,
+log GB ingested) are left out and named in ``excluded``.
+
+Cross-resource inputs (an ASG's launch template, a node group's instance types) are
+resolved through the run's resource index, by the Terraform reference the attribute
+evaluated to.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Mapping, Sequence
+
+from tagcheck.catalog.prices import HOURS_PER_MONTH, PriceBook
+from tagcheck.model import Resource, Unknown
+
+
+@dataclass(frozen=True)
+class CostLine:
+    item: str  # e.g. "p3.2xlarge on-demand", "gp2 storage"
+    quantity: float
+    unit: str  # "h", "GB-mo", "IOPS-mo"
+    unit_usd: float
+
+    @property
+    def monthly_usd(self) -> float:
+        return self.quantity * self.unit_usd
+
+    def describe(self) -> str:
+        return f"{self.item}: {self.quantity:g} {self.unit} × ${self.unit_usd:g} = ${self.monthly_usd:,.2f}"
+
+
+@dataclass(frozen=True)
+class Estimate:
+    lines: tuple[CostLine, ...] = ()
+    unknown: str | None = None  # why the estimate (or part of it) cannot be computed
+    excluded: tuple[str, ...] = ()  # usage-based parts not estimated
+
+    @property
+    def monthly_usd(self) -> float | None:
+        if self.unknown is not None:
+            return None
+        return round(sum(line.monthly_usd for line in self.lines), 2)
+
+    @property
+    def known(self) -> bool:
+        return self.unknown is None
+
+
+NO_COST = Estimate()
+
+_REF = re.compile(r"^((?:module\.[A-Za-z0-9_-]+(?:\[[^\]]*\])?\.)*)?([a-z0-9_]+)\.([A-Za-z0-9_-]+)(\[[^\]]*\])?\.")
+
+
+def referenced_address(resource: Resource, value: Any) -> str | None:
+    """The address a reference like ``aws_launch_template.api.id`` points at, resolved in
+    the referring resource's module (Unknown values carry the reference as their reason)."""
+    if not isinstance(value, Unknown):
+        return None
+    match = _REF.match(value.reason + ".")
+    if not match or match.group(1):
+        return None
+    prefix = f"{resource.module}." if resource.module else ""
+    return f"{prefix}{match.group(2)}.{match.group(3)}{match.group(4) or ''}"
+
+
+def first_block(value: Any) -> Mapping[str, Any] | None:
+    """A nested block as evaluated (a list of dicts from HCL, a dict from JSON/plans)."""
+    if isinstance(value, list) and value and isinstance(value[0], dict):
+        return value[0]
+    if isinstance(value, dict):
+        return value
+    return None
+
+
+def blocks(value: Any) -> list[Mapping[str, Any]]:
+    if isinstance(value, list):
+        return [b for b in value if isinstance(b, dict)]
+    return [value] if isinstance(value, dict) else []
+
+
+class CostModel:
+    """Estimates for the resources of one run (so references between them resolve)."""
+
+    def __init__(self, prices: PriceBook, resources: Sequence[Resource] = ()):
+        self.prices = prices
+        self.index = {r.address: r for r in resources}
+        self._cache: dict[str, Estimate] = {}
+
+    def estimate(self, resource: Resource) -> Estimate:
+        if resource.address not in self._cache:
+            estimator = _ESTIMATORS.get(resource.type)
+            self._cache[resource.address] = estimator(self, resource) if estimator else NO_COST
+        return self._cache[resource.address]
+
+    # --- building blocks shared by the estimators and the lever rules -----------------
+
+    def region(self, resource: Resource) -> str | None:
+        region = resource.region
+        return region if isinstance(region, str) and region else None
+
+    def instance_hourly(self, region: str, instance_type: str) -> float | None:
+        return self.prices.ec2_hourly(region, instance_type)
+
+    def volume_lines(self, region: str, volume_type: Any, size: Any, iops: Any = None, throughput: Any = None,
+                     label: str = "", default_type: str | None = None) -> tuple[list[CostLine], str | None]:
+        """EBS storage (+ provisioned IOPS/throughput) lines; a reason when unknown.
+
+        No lines and no reason: size or type comes from an AMI/snapshot (left out, and the
+        caller names it in ``excluded``)."""
+        if isinstance(size, Unknown) or isinstance(volume_type, Unknown):
+            return [], (size if isinstance(size, Unknown) else volume_type).reason
+        vtype = volume_type or default_type
+        if size is None or vtype is None:
+            return [], None
+        price = self.prices.ebs_gb_month(region, vtype)
+        if price is None:
+            return [], f"no price for {vtype} volumes in {region}"
+        lines = [CostLine(f"{label}{vtype} storage", float(size), "GB-mo", price)]
+        if vtype in ("io1", "io2") and isinstance(iops, (int, float)):
+            lines.append(CostLine(f"{label}{vtype} provisioned IOPS", float(iops), "IOPS-mo",
+                                  self.prices.ebs_iops_month(region, vtype) or 0.0))
+        if vtype == "gp3" and isinstance(iops, (int, float)) and iops > 3000:
+            lines.append(CostLine(f"{label}gp3 IOPS above 3000", float(iops - 3000), "IOPS-mo",
+                                  self.prices.ebs_iops_month(region, "gp3") or 0.0))
+        if vtype == "gp3" and isinstance(throughput, (int, float)) and throughput > 125:
+            lines.append(CostLine(f"{label}gp3 throughput above 125 MB/s", float(throughput - 125), "MBps-mo",
+                                  self.prices.ebs_throughput_month(region) or 0.0))
+        return lines, None
+
+    def launch_template_of(self, resource: Resource) -> Resource | None:
+        spec = first_block(resource.attributes.get("launch_template"))
+        if spec is None:
+            policy = first_block(resource.attributes.get("mixed_instances_policy"))
+            lt_spec = first_block(policy.get("launch_template")) if policy else None
+            spec = first_block(lt_spec.get("launch_template_specification")) if lt_spec else None
+        if spec is None:
+            return None
+        for key in ("id", "name"):
+            address = referenced_address(resource, spec.get(key))
+            if address and address in self.index:
+                return self.index[address]
+        return None
+
+
+def _unknown(reason: str) -> Estimate:
+    return Estimate(unknown=reason)
+
+
+def _need_region(model: CostModel, resource: Resource) -> str | Estimate:
+    region = model.region(resource)
+    if region is None:
+        reason = resource.region.reason if isinstance(resource.region, Unknown) else "region is not set"
+        return _unknown(f"region unknown ({reason})")
+    if region not in model.prices.regions():
+        return _unknown(f"no prices for region {region}")
+    return region
+
+
+def _instance(model: CostModel, resource: Resource) -> Estimate:
+    region = _need_region(model, resource)
+    if isinstance(region, Estimate):
+        return region
+    attrs = resource.attributes
+    itype = attrs.get("instance_type")
+    if isinstance(itype, Unknown):
+        return _unknown(f"instance_type unknown ({itype.reason})")
+    if not isinstance(itype, str):
+        return _unknown("instance_type is not set")
+    hourly = model.instance_hourly(region, itype)
+    if hourly is None:
+        return _unknown(f"no price for {itype} in {region}")
+    market = first_block(attrs.get("instance_market_options")) or {}
+    lines = []
+    if market.get("market_type") == "spot":
+        discount = model.prices.spot_discount(itype)
+        lines.append(CostLine(f"{itype} spot (~{discount:.0%} below on-demand)", HOURS_PER_MONTH, "h",
+                              round(hourly * (1 - discount), 6)))
+    else:
+        lines.append(CostLine(f"{itype} on-demand", HOURS_PER_MONTH, "h", hourly))
+    excluded = []
+    for name, label in (("root_block_device", "root volume "), ("ebs_block_device", "EBS volume ")):
+        for block in blocks(attrs.get(name)):
+            vol, reason = model.volume_lines(region, block.get("volume_type"), block.get("volume_size"),
+                                             block.get("iops"), block.get("throughput"), label)
+            if reason:
+                return _unknown(f"{name}: {reason}")
+            if not vol:
+                excluded.append(f"{label.strip()} (size or type from the AMI)")
+            lines.extend(vol)
+    return Estimate(tuple(lines), excluded=tuple(excluded))
+
+
+def _ebs_volume(model: CostModel, resource: Resource) -> Estimate:
+    region = _need_region(model, resource)
+    if isinstance(region, Estimate):
+        return region
+    a = resource.attributes
+    if a.get("size") is None and not isinstance(a.get("size"), Unknown):
+        return _unknown("size not set (taken from the snapshot)")
+    # CreateVolume's default type is gp2 (the provider documents the same default)
+    lines, reason = model.volume_lines(region, a.get("type"), a.get("size"), a.get("iops"), a.get("throughput"),
+                                       default_type="gp2")
+    return _unknown(reason) if reason else Estimate(tuple(lines))
+
+
+def _db_instance(model: CostModel, resource: Resource) -> Estimate:
+    region = _need_region(model, resource)
+    if isinstance(region, Estimate):
+        return region
+    a = resource.attributes
+    klass, engine = a.get("instance_class"), a.get("engine")
+    if isinstance(klass, Unknown) or not isinstance(klass, str):
+        return _unknown(f"instance_class unknown ({klass.reason if isinstance(klass, Unknown) else 'not set'})")
+    if not isinstance(engine, str):
+        return _unknown("engine unknown")
+    multi_az = a.get("multi_az") is True
+    hourly = model.prices.rds_hourly(region, klass, engine, multi_az)
+    if hourly is None:
+        return _unknown(f"no price for {klass} ({engine}) in {region}")
+    lines = [CostLine(f"{klass} {engine}{' Multi-AZ' if multi_az else ''}", HOURS_PER_MONTH, "h", hourly)]
+    storage, stype = a.get("allocated_storage"), a.get("storage_type") or "gp2"
+    if isinstance(storage, (int, float)) and isinstance(stype, str):
+        price = model.prices.rds_storage_gb_month(region, stype)
+        if price is not None:
+            lines.append(CostLine(f"{stype} storage{' ×2 (Multi-AZ)' if multi_az else ''}",
+                                  float(storage) * (2 if multi_az else 1), "GB-mo", price))
+    elif isinstance(storage, Unknown):
+        return _unknown(f"allocated_storage unknown ({storage.reason})")
+    return Estimate(tuple(lines))
+
+
+def _rds_cluster_instance(model: CostModel, resource: Resource) -> Estimate:
+    region = _need_region(model, resource)
+    if isinstance(region, Estimate):
+        return region
+    klass, engine = resource.attributes.get("instance_class"), resource.attributes.get("engine")
+    if not isinstance(klass, str) or not isinstance(engine, str):
+        return _unknown("instance_class or engine unknown")
+    hourly = model.prices.rds_hourly(region, klass, engine)
+    if hourly is None:
+        return _unknown(f"no price for {klass} ({engine}) in {region}")
+    return Estimate((CostLine(f"{klass} {engine}", HOURS_PER_MONTH, "h", hourly),))
+
+
+def _hourly_item(item: str, label: str, excluded: tuple[str, ...] = ()):
+    def estimate(model: CostModel, resource: Resource) -> Estimate:
+        region = _need_region(model, resource)
+        if isinstance(region, Estimate):
+            return region
+        hourly = model.prices.hourly(region, item)
+        if hourly is None:
+            return _unknown(f"no price for {label} in {region}")
+        return Estimate((CostLine(label, HOURS_PER_MONTH, "h", hourly),), excluded=excluded)
+    return estimate
+
+
+def _eip(model: CostModel, resource: Resource) -> Estimate:
+    if resource.attributes.get("domain") not in (None, "vpc") and not isinstance(resource.attributes.get("domain"), Unknown):
+        return NO_COST
+    return _hourly_item("public_ipv4", "public IPv4 address")(model, resource)
+
+
+def _load_balancer(model: CostModel, resource: Resource) -> Estimate:
+    lb_type = resource.attributes.get("load_balancer_type") or "application"
+    if isinstance(lb_type, Unknown):
+        return _unknown(f"load_balancer_type unknown ({lb_type.reason})")
+    item = {"application": "alb", "network": "nlb"}.get(lb_type)
+    if item is None:
+        return _unknown(f"no price for {lb_type} load balancers")
+    return _hourly_item(item, f"{lb_type} load balancer", ("LCU/NLCU usage",))(model, resource)
+
+
+def _asg(model: CostModel, resource: Resource) -> Estimate:
+    region = _need_region(model, resource)
+    if isinstance(region, Estimate):
+        return region
+    a = resource.attributes
+    count = a.get("desired_capacity")
+    if count is None:
+        count = a.get("min_size")
+    if isinstance(count, Unknown) or not isinstance(count, (int, float)):
+        return _unknown("desired capacity unknown")
+    template = model.launch_template_of(resource)
+    if template is None:
+        return _unknown("launch template not resolvable")
+    itype = template.attributes.get("instance_type")
+    overrides = [b.get("instance_type") for p in blocks(a.get("mixed_instances_policy"))
+                 for lt in blocks(p.get("launch_template")) for b in blocks(lt.get("override"))]
+    if not isinstance(itype, str) and overrides and isinstance(overrides[0], str):
+        itype = overrides[0]
+    if not isinstance(itype, str):
+        return _unknown("instance type of the launch template unknown")
+    hourly = model.instance_hourly(region, itype)
+    if hourly is None:
+        return _unknown(f"no price for {itype} in {region}")
+    spot_share = _asg_spot_share(a)
+    lines = []
+    on_demand = float(count) * (1 - spot_share)
+    if on_demand:
+        lines.append(CostLine(f"{itype} on-demand × {on_demand:g}", HOURS_PER_MONTH * on_demand, "h", hourly))
+    if spot_share:
+        discount = model.prices.spot_discount(itype)
+        lines.append(CostLine(f"{itype} spot × {float(count) * spot_share:g}", HOURS_PER_MONTH * float(count) * spot_share,
+                              "h", round(hourly * (1 - discount), 6)))
+    return Estimate(tuple(lines))
+
+
+def _asg_spot_share(attrs: Mapping[str, Any]) -> float:
+    """Fraction of an ASG's capacity on spot, from its mixed instances distribution."""
+    policy = first_block(attrs.get("mixed_instances_policy"))
+    dist = first_block(policy.get("instances_distribution")) if policy else None
+    if not dist:
+        return 0.0
+    pct = dist.get("on_demand_percentage_above_base_capacity")
+    return 1 - (float(pct) / 100.0) if isinstance(pct, (int, float)) else 0.0
+
+
+def _node_group(model: CostModel, resource: Resource) -> Estimate:
+    region = _need_region(model, resource)
+    if isinstance(region, Estimate):
+        return region
+    a = resource.attributes
+    scaling = first_block(a.get("scaling_config")) or {}
+    count = scaling.get("desired_size")
+    types = a.get("instance_types")
+    itype = types[0] if isinstance(types, list) and types and isinstance(types[0], str) else (None if types else "t3.medium")
+    if not isinstance(count, (int, float)) or itype is None:
+        return _unknown("node group size or instance types unknown")
+    hourly = model.instance_hourly(region, itype)
+    if hourly is None:
+        return _unknown(f"no price for {itype} in {region}")
+    spot = a.get("capacity_type") == "SPOT"
+    unit = round(hourly * (1 - model.prices.spot_discount(itype)), 6) if spot else hourly
+    return Estimate((CostLine(f"{itype} {'spot' if spot else 'on-demand'} × {count:g}", HOURS_PER_MONTH * count, "h", unit),))
+
+
+_ESTIMATORS = {
+    "aws_instance": _instance,
+    "aws_ebs_volume": _ebs_volume,
+    "aws_db_instance": _db_instance,
+    "aws_rds_cluster_instance": _rds_cluster_instance,
+    "aws_nat_gateway": _hourly_item("nat_gateway", "NAT gateway", ("data processed per GB",)),
+    "aws_eip": _eip,
+    "aws_lb": _load_balancer,
+    "aws_alb": _load_balancer,
+    "aws_elb": _hourly_item("clb", "classic load balancer", ("data processed per GB",)),
+    "aws_eks_cluster": _hourly_item("eks_cluster", "EKS cluster"),
+    "aws_autoscaling_group": _asg,
+    "aws_eks_node_group": _node_group,
+}

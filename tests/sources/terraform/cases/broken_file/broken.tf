@@ -1,0 +1,8 @@
+resource "aws_s3_bucket" "broken" {
+  bucket = "acme-broken"
+
+  tags = {
+    team = "ml"
+    = "oops"
+  }
+}

@@ -1,0 +1,8 @@
+variable "team" {
+  type = string
+}
+
+resource "aws_s3_bucket" "this" {
+  bucket_prefix = "acme-"
+  tags          = { team = var.team }
+}

@@ -1,0 +1,6 @@
+locals {
+  tags = {
+    team          = "ml"
+    "cost-center" = "cc-1234"
+  }
+}

@@ -1,0 +1,6 @@
+p_auto_a      = "a.auto"
+p_auto_m_json = "a.auto"
+p_auto_z      = "a.auto"
+p_var_file_1  = "a.auto"
+p_var_file_2  = "a.auto"
+p_cli         = "a.auto"

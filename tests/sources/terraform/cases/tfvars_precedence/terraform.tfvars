@@ -1,0 +1,10 @@
+team          = "from-tfvars"
+default_tags  = { managed-by = "terraform" }
+p_tfvars      = "tfvars"
+p_tfvars_json = "tfvars"
+p_auto_a      = "tfvars"
+p_auto_m_json = "tfvars"
+p_auto_z      = "tfvars"
+p_var_file_1  = "tfvars"
+p_var_file_2  = "tfvars"
+p_cli         = "tfvars"
