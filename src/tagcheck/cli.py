@@ -36,6 +36,10 @@ def _output_options(fn):
                       help="Write the matching --format to FILE (in order); '-' or absent: stdout.")(fn)
     fn = click.option("--format", "-f", "formats", multiple=True, type=click.Choice(["text", "json"]),
                       help="Output format; repeat with --output for several.")(fn)
+    fn = click.option("--write-baseline", type=click.Path(dir_okay=False, path_type=Path),
+                      help="Record the current findings as the baseline in FILE.")(fn)
+    fn = click.option("--baseline", "baseline_path", type=click.Path(dir_okay=False, path_type=Path),
+                      help="Report only findings not recorded in this baseline FILE.")(fn)
     fn = click.option("--sort", type=click.Choice(["location", "cost"]), default="location", show_default=True,
                       help="Order of text output: by file and line, or by monthly cost (most expensive first).")(fn)
     fn = click.option("--fail-on", type=click.Choice(["error", "warning", "info", "never"]), default="error",
@@ -58,7 +62,10 @@ def cli() -> None:
               help="Terraform variables file, as terraform plan -var-file (repeatable).")
 @click.option("--var", "variables", multiple=True, metavar="NAME=VALUE",
               help="Terraform variable, as terraform plan -var (repeatable).")
-def scan(paths, formats, outputs, fail_on, sort, policy_path, var_files, variables) -> None:
+@click.option("--diff-base", metavar="REF",
+              help="Only resources changed since the merge base with git REF (e.g. origin/main).")
+def scan(paths, formats, outputs, fail_on, sort, baseline_path, write_baseline, policy_path, var_files,
+         variables, diff_base) -> None:
     """Check Terraform code (.tf, .tf.json) in PATHS (directories or files; default: .)."""
     from tagcheck.sources.terraform.module import RootInputs
     from tagcheck.sources.terraform.source import ScanInputError, scan as scan_terraform
@@ -73,7 +80,48 @@ def scan(paths, formats, outputs, fail_on, sort, policy_path, var_files, variabl
         scanned = scan_terraform(paths, inputs)
     except ScanInputError as exc:
         raise BadInput(str(exc)) from None
-    _finish(scanned.resources, scanned.problems, policy, formats, outputs, fail_on, sort)
+    resources, problems, info = scanned.resources, scanned.problems, {"source": "terraform"}
+    if diff_base:
+        resources, problems, info = _only_changed(scanned, diff_base, paths[0])
+    _finish(resources, problems, policy, formats, outputs, fail_on, sort, info,
+            baseline_path=baseline_path, write_baseline=write_baseline)
+
+
+def _only_changed(scanned, diff_base: str, first_path: Path):
+    from tagcheck.sources.terraform.diff import DiffError, changed_addresses, changed_files, git_changes
+
+    try:
+        change = git_changes(diff_base, first_path if first_path.is_dir() else first_path.parent)
+    except DiffError as exc:
+        raise BadInput(f"--diff-base {diff_base}: {exc}") from None
+    keep = changed_addresses(scanned, change)
+    files = changed_files(change)
+    resources = [r for r in scanned.resources if r.address in keep]
+    problems = [p for p in scanned.problems
+                if p.location.file is None or (scanned.cwd / p.location.file).resolve() in files]
+    info = {"source": "terraform", "diff_base": diff_base, "skipped_unchanged": len(scanned.resources) - len(resources)}
+    return resources, problems, info
+
+
+@cli.command("plan")
+@click.argument("plan_file", type=click.Path(path_type=Path))
+@_output_options
+@click.option("--changed-only", is_flag=True,
+              help="Only resources the plan creates, updates or replaces (skip no-op).")
+def plan_command(plan_file, formats, outputs, fail_on, sort, baseline_path, write_baseline, policy_path,
+                 changed_only) -> None:
+    """Check a plan: the JSON of `terraform show -json PLANFILE`."""
+    from tagcheck.sources.plan import PlanError, load_plan
+
+    policy = _load_policy(policy_path, plan_file if plan_file.exists() else Path("."))
+    try:
+        scanned = load_plan(plan_file, changed_only=changed_only)
+    except PlanError as exc:
+        raise BadInput(str(exc)) from None
+    info = {"source": "plan", "skipped_unchanged": scanned.skipped_unchanged,
+            "skipped_deleted": scanned.skipped_deleted, "other_provider_resources": scanned.other_providers}
+    _finish(scanned.resources, [], policy, formats, outputs, fail_on, sort, info,
+            baseline_path=baseline_path, write_baseline=write_baseline)
 
 
 def _parse_vars(variables: Sequence[str]) -> dict[str, str]:
@@ -96,15 +144,27 @@ def _load_policy(policy_path: Path | None, start: Path):
         raise BadInput(str(exc)) from None
 
 
-def _finish(resources, problems, policy, formats, outputs, fail_on, sort="location") -> None:
+def _finish(resources, problems, policy, formats, outputs, fail_on, sort="location", scan_info=None, *,
+            baseline_path: Path | None = None, write_baseline: Path | None = None) -> None:
     from tagcheck import engine
+    from tagcheck.baseline import Baseline, BaselineError, write_baseline as save_baseline
     from tagcheck.report import render
 
     try:
         prices = engine.pricebook_for(policy)
     except ValueError as exc:
         raise BadInput(f"{policy.source}: cost.prices: {exc}") from None
-    result = engine.run(resources, problems, policy, prices=prices)
+    try:
+        baseline = Baseline.load(baseline_path) if baseline_path else None
+    except BaselineError as exc:
+        raise BadInput(str(exc)) from None
+    result = engine.run(resources, problems, policy, prices=prices, scan_info=scan_info, baseline=baseline)
+    if write_baseline:
+        try:
+            count = save_baseline(write_baseline, result.findings)
+        except OSError as exc:
+            raise BadInput(f"{write_baseline}: cannot write: {exc.strerror}") from None
+        click.echo(f"tagcheck: wrote {count} findings to baseline {write_baseline}", err=True)
     formats = list(formats) or ["text"]
     if len(outputs) > len(formats):
         raise BadInput("more --output than --format options")

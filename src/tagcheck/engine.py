@@ -24,8 +24,12 @@ FAIL_ON = ("error", "warning", "info", "never")
 
 
 def run(resources: Sequence[Resource], problems: Sequence[SourceProblem], policy, *,
-        today: datetime.date | None = None, rules: Sequence[Rule] = ALL_RULES, prices=None) -> RunResult:
-    """``prices``: a PriceBook; default: the catalogue with the policy's ``cost`` overrides."""
+        today: datetime.date | None = None, rules: Sequence[Rule] = ALL_RULES, prices=None,
+        scan_info: dict | None = None, baseline=None) -> RunResult:
+    """``prices``: a PriceBook; default: the catalogue with the policy's ``cost`` overrides.
+    ``scan_info``: what the source says about its input (skipped resources …), kept in
+    ``summary["scan"]``. ``baseline``: a :class:`~tagcheck.baseline.Baseline` whose
+    findings are hidden (counted in ``summary["baseline"]``)."""
     today = today or datetime.date.today()
     costs = CostModel(prices if prices is not None else pricebook_for(policy), resources)
     ctx = RuleContext(policy=policy, today=today, resources=tuple(resources), costs=costs)
@@ -40,9 +44,23 @@ def run(resources: Sequence[Resource], problems: Sequence[SourceProblem], policy
     kept, suppressed, used_inline, used_ignores = _suppress(raw, policy, today)
     kept.extend(_stale_suppressions(resources, used_inline, policy, today, used_ignores))
     kept.sort(key=Finding.sort_key)
+    baseline_info = None
+    if baseline is not None:
+        kept, baseline_info = _apply_baseline(kept, baseline)
     summary = summarize(kept, suppressed, resources, policy, costs)
+    summary["scan"] = dict(scan_info or {})
+    if baseline_info is not None:
+        summary["baseline"] = baseline_info
+        summary["scan"]["baselined"] = baseline_info["matched"]
     return RunResult(findings=tuple(kept), resources=tuple(resources), suppressed=tuple(suppressed),
                      notes=tuple(_notes(policy)), summary=summary)
+
+
+def _apply_baseline(findings: list[Finding], baseline) -> tuple[list[Finding], dict]:
+    new = [f for f in findings if f.fingerprint() not in baseline.fingerprints]
+    seen = {f.fingerprint() for f in findings}
+    fixed = sorted(baseline.fingerprints - seen)
+    return new, {"matched": len(findings) - len(new), "new": len(new), "fixed": fixed}
 
 
 def pricebook_for(policy):

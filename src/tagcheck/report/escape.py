@@ -16,3 +16,75 @@ def terminal_safe(text: str) -> str:
 
 def one_line(text: str) -> str:
     return terminal_safe(text).replace("\n", "\\n").replace("\t", " ")
+
+
+# Characters XML 1.0 cannot carry at all (besides the controls ``terminal_safe`` already
+# shows as escapes): lone surrogates and the two non-characters U+FFFE/U+FFFF.
+_XML_ILLEGAL = re.compile("[\ud800-\udfff\ufffe\uffff]")
+
+
+def _visible(match: re.Match) -> str:
+    return f"\\u{ord(match.group(0)):04x}"
+
+
+def xml_text(text: str) -> str:
+    """Text that is legal XML 1.0 and shows no control or bidi tricks; ``\\n`` and ``\\t`` stay.
+
+    Characters XML forbids (``\\x00``–``\\x08``, ``\\x0b``, ``\\x0c``, ``\\x0e``–``\\x1f``, lone
+    surrogates, U+FFFE/U+FFFF) become visible escapes. ``&``, ``<``, ``>`` and quotes are left
+    to the serializer (``xml.etree`` escapes them in text and attributes).
+    """
+    return _XML_ILLEGAL.sub(_visible, terminal_safe(text))
+
+
+def github_data(text: str) -> str:
+    """The message part of a GitHub Actions workflow command (after the second ``::``).
+
+    ``%``, ``\\r`` and ``\\n`` are percent-encoded as the runner expects, so the value stays on
+    one line and cannot start a command of its own; control and bidi characters become
+    visible escapes first (the log viewer renders ANSI colours).
+    """
+    return terminal_safe(text).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def github_property(text: str) -> str:
+    """A property value of a workflow command (``file=…,title=…``): as ``github_data`` and
+    also ``:`` → ``%3A``, ``,`` → ``%2C`` so it cannot end the property list."""
+    return github_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+_HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"}
+_MARKDOWN_CELL = {
+    **_HTML,
+    "\\": "&#92;",  # an entity, so every remaining backslash below escapes the character after it
+    "`": "&#96;",
+    "|": "\\|",
+    "$": "\\$",  # GitHub renders $…$ as maths
+    "*": "\\*", "_": "\\_", "~": "\\~", "[": "\\[", "]": "\\]",
+    "\r": "",
+    "\n": "<br>",
+    "\t": " ",
+}
+_MARKDOWN_CELL_RE = re.compile("[" + re.escape("".join(_MARKDOWN_CELL)) + "]")
+
+
+def html_text(text: str) -> str:
+    """Text for an HTML context (``<pre>``, ``<summary>``): ``& < > "`` as entities, control
+    and bidi characters as visible escapes. A value cannot open or close a tag."""
+    return re.sub('[&<>"]', lambda m: _HTML[m.group(0)], terminal_safe(text))
+
+
+def markdown_text(text: str) -> str:
+    """Inline GitHub-flavoured Markdown that renders as the literal text, on one line.
+
+    HTML-significant characters become entities (no tag can be opened or closed), emphasis,
+    link, code and maths punctuation is escaped, ``|`` becomes ``\\|`` (safe in a table
+    cell), a newline becomes ``<br>`` and control/bidi characters visible escapes.
+    """
+    return _MARKDOWN_CELL_RE.sub(lambda m: _MARKDOWN_CELL[m.group(0)], terminal_safe(text))
+
+
+def markdown_cell(text: str) -> str:
+    """One GitHub-flavoured Markdown table cell: ``markdown_text``, never empty-looking
+    (a lone space keeps the column)."""
+    return markdown_text(text) or " "

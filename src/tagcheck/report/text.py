@@ -72,6 +72,15 @@ def summary_line(result: RunResult) -> str:
     line = f"{total} finding{'s' if total != 1 else ''} ({', '.join(parts)}) in {summary.get('resources', 0)} resources"
     if summary.get("suppressed"):
         line += f"; {summary['suppressed']} suppressed"
+    scan = summary.get("scan") or {}
+    for key, label in (("skipped_unchanged", "{} unchanged resources skipped"),
+                       ("baselined", "{} findings hidden by the baseline"),
+                       ("skipped_deleted", "{} resources the plan deletes skipped")):
+        if scan.get(key):
+            line += "; " + label.format(scan[key])
+    fixed = (summary.get("baseline") or {}).get("fixed") or []
+    if fixed:
+        line += f"; {len(fixed)} baseline entries no longer occur (rewrite it with --write-baseline to shrink it)"
     allocation = summary.get("allocation") or {}
     if allocation.get("taggable_resources"):
         line += (f"; {allocation['fully_tagged']}/{allocation['taggable_resources']} taggable resources fully tagged "

@@ -92,6 +92,8 @@ class ModuleEvaluator:
         self.problems: list[SourceProblem] = []
         self._reported_calls: set[tuple[str, int]] = set()
         self._visited_dirs: set[Path] = set()
+        # resource address → the module directories it was evaluated through, root first
+        self.directory_chains: dict[str, tuple[Path, ...]] = {}
 
     # --- roots ---------------------------------------------------------------------
 
@@ -161,7 +163,7 @@ class ModuleEvaluator:
         providers = self._providers(mod, scope, inherited)
         for parsed, block in mod.blocks("resource"):
             if len(block.labels) == 2:
-                self._resources(parsed, block, scope, providers, prefix)
+                self._resources(parsed, block, scope, providers, prefix, stack)
         for parsed, block in mod.blocks("module"):
             if block.labels:
                 self._module_call(mod, parsed, block, scope, providers, prefix, stack, root)
@@ -197,7 +199,8 @@ class ModuleEvaluator:
 
     # --- resources -----------------------------------------------------------------------
 
-    def _resources(self, parsed: ParsedFile, block, scope: Scope, providers: dict[str, ProviderConfig], prefix: str) -> None:
+    def _resources(self, parsed: ParsedFile, block, scope: Scope, providers: dict[str, ProviderConfig], prefix: str,
+                   stack: tuple[Path, ...]) -> None:
         rtype, name = block.labels
         location = Location(self._display(parsed.path), block.line, block.end_line)
         provider_ref = render(block.attrs["provider"][0]) if "provider" in block.attrs else "aws"
@@ -210,6 +213,7 @@ class ModuleEvaluator:
             inner = scope.child(**bindings)
             attrs = evaluate_body(block, inner, _RESOURCE_META)
             region = attrs.get("region") if "region" in attrs else provider.region
+            self.directory_chains[f"{prefix}{rtype}.{name}{suffix}"] = stack
             self.resources.append(Resource(
                 address=f"{prefix}{rtype}.{name}{suffix}", type=rtype, origin=Origin.HCL, location=location,
                 tags=effective_tags(rtype, attrs, provider), attributes=attrs, region=region,

@@ -31,6 +31,11 @@ class TerraformScan:
     resources: list[Resource] = field(default_factory=list)
     problems: list[SourceProblem] = field(default_factory=list)
     roots: list[Path] = field(default_factory=list)
+    # for --diff-base: which directories each resource was evaluated through, and every
+    # parsed module directory (to tell a resource block's lines from the rest of a file)
+    directory_chains: dict[str, tuple[Path, ...]] = field(default_factory=dict)
+    modules: dict[Path, ModuleDir] = field(default_factory=dict)
+    cwd: Path = field(default_factory=Path.cwd)
 
 
 def is_terraform_file(path: Path) -> bool:
@@ -44,7 +49,8 @@ def scan(paths: list[Path], inputs: RootInputs | None = None, cwd: Path | None =
     evaluator = ModuleEvaluator(loader.load, loader.read_vars, parser.parse_expression, loader.display)
     for root in roots:
         evaluator.evaluate_root(root, inputs)
-    return TerraformScan(evaluator.resources, evaluator.problems, roots)
+    return TerraformScan(evaluator.resources, evaluator.problems, roots, evaluator.directory_chains,
+                         loader.loaded(), loader.cwd)
 
 
 def _roots(paths: list[Path], loader: "_DirLoader") -> list[Path]:
@@ -97,6 +103,9 @@ class _DirLoader:
         except ValueError:
             return str(path)
         return str(path) if rel.startswith("..") else rel
+
+    def loaded(self) -> dict[Path, ModuleDir]:
+        return dict(self._dirs)
 
     def load(self, directory: Path) -> ModuleDir:
         directory = directory.resolve()

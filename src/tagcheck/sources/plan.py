@@ -1,0 +1,199 @@
+"""The plan source: ``terraform show -json PLANFILE`` → resources.
+
+In a plan the AWS provider has already computed the effective tags: ``change.after.tags_all``
+is the truth (``tags`` for types without ``tags_all``, ``tag`` blocks for auto scaling
+groups); ``after_unknown`` marks values known only after apply. Provider ``ignore_tags``
+and regions come from the plan's ``configuration`` section. Plans carry no file and line,
+so findings are located at the plan file; addresses are Terraform's own.
+
+Resources that the plan deletes are skipped (they will not exist); data sources are not
+resources. With ``changed_only`` only create/update/replace actions are kept (no-op and
+read resources are counted as skipped).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Mapping
+
+from tagcheck.catalog.taggable import TypeTagging, tagging_for
+from tagcheck.model import Location, Origin, Resource, TagSet, TagSource, TagValue, Unknown
+
+SUPPORTED_MAJOR = "1"
+CHANGED = {"create", "update"}
+
+
+class PlanError(Exception):
+    """The file is not a Terraform plan in JSON we can read (exit 2)."""
+
+
+@dataclass
+class PlanScan:
+    resources: list[Resource] = field(default_factory=list)
+    skipped_unchanged: int = 0
+    skipped_deleted: int = 0
+    other_providers: int = 0
+
+
+def load_plan(path: Path, *, changed_only: bool = False, display: str | None = None) -> PlanScan:
+    doc = _read(path)
+    shown = display or str(path)
+    providers = _provider_configs(doc.get("configuration") or {})
+    config_providers = _resource_provider_keys((doc.get("configuration") or {}).get("root_module") or {}, "")
+    scan = PlanScan()
+    for change in doc.get("resource_changes") or []:
+        if change.get("mode") != "managed":
+            continue
+        if not _is_aws(change):
+            scan.other_providers += 1
+            continue
+        actions = set((change.get("change") or {}).get("actions") or [])
+        if actions == {"delete"}:
+            scan.skipped_deleted += 1
+            continue
+        if changed_only and not (actions & CHANGED):
+            scan.skipped_unchanged += 1
+            continue
+        scan.resources.append(_resource(change, providers, config_providers, shown))
+    return scan
+
+
+def _read(path: Path) -> dict:
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise PlanError(f"{path}: no such file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise PlanError(f"{path}: cannot read: {exc}") from None
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as exc:
+        hint = " (a binary plan file? run `terraform show -json PLANFILE > plan.json`)" if "\x00" in text[:512] or text.startswith("PK") else ""
+        raise PlanError(f"{path}:{exc.lineno}: not valid JSON: {exc.msg}{hint}") from None
+    if not isinstance(doc, dict):
+        raise PlanError(f"{path}: not a Terraform plan (expected a JSON object)")
+    version = doc.get("format_version")
+    if "resource_changes" not in doc and "planned_values" not in doc:
+        if "resources" in doc and "version" in doc:
+            raise PlanError(f"{path}: this is a Terraform state file, not a plan; run `terraform plan -out=plan` "
+                            "and `terraform show -json plan`")
+        if "values" in doc:
+            raise PlanError(f"{path}: this is `terraform show -json` of a state, not of a plan")
+        raise PlanError(f"{path}: not a Terraform plan (no resource_changes)")
+    if not isinstance(version, str) or version.split(".")[0] != SUPPORTED_MAJOR:
+        raise PlanError(f"{path}: plan format_version {version!r} is not supported (expected {SUPPORTED_MAJOR}.x)")
+    return doc
+
+
+def _is_aws(change: Mapping[str, Any]) -> bool:
+    provider = change.get("provider_name") or ""
+    return provider.endswith("/aws") or provider == "aws" or (not provider and str(change.get("type", "")).startswith("aws_"))
+
+
+@dataclass(frozen=True)
+class _Provider:
+    region: Any = None
+    ignore_keys: frozenset[str] = frozenset()
+    ignore_prefixes: tuple[str, ...] = ()
+
+
+def _constant(expressions: Mapping[str, Any], name: str) -> Any:
+    expr = expressions.get(name)
+    if isinstance(expr, dict) and "constant_value" in expr:
+        return expr["constant_value"]
+    return Unknown(f"provider {name} is not a constant in the plan") if expr is not None else None
+
+
+def _provider_configs(configuration: Mapping[str, Any]) -> dict[str, _Provider]:
+    out = {}
+    for key, config in (configuration.get("provider_config") or {}).items():
+        if config.get("name") != "aws" and not str(config.get("full_name", "")).endswith("/aws"):
+            continue
+        expressions = config.get("expressions") or {}
+        ignore = (expressions.get("ignore_tags") or [{}])
+        ignore = ignore[0] if isinstance(ignore, list) and ignore else {}
+        keys = _constant(ignore, "keys") or []
+        prefixes = _constant(ignore, "key_prefixes") or []
+        out[key] = _Provider(_constant(expressions, "region"),
+                             frozenset(k for k in keys if isinstance(k, str)) if isinstance(keys, list) else frozenset(),
+                             tuple(p for p in prefixes if isinstance(p, str)) if isinstance(prefixes, list) else ())
+    return out
+
+
+def _resource_provider_keys(module: Mapping[str, Any], prefix: str) -> dict[str, str]:
+    """Configuration address (module path without instance keys + type.name) → provider_config_key."""
+    keys = {}
+    for res in module.get("resources") or []:
+        keys[prefix + f"{res.get('type')}.{res.get('name')}"] = res.get("provider_config_key", "aws")
+    for name, call in (module.get("module_calls") or {}).items():
+        keys.update(_resource_provider_keys(call.get("module") or {}, f"{prefix}module.{name}."))
+    return keys
+
+
+def _config_address(change: Mapping[str, Any]) -> str:
+    module = change.get("module_address") or ""
+    parts = [p.split("[")[0] for p in module.split(".module.")] if module else []
+    module_path = ".".join(p if p.startswith("module.") else f"module.{p}" for p in parts)
+    return (module_path + "." if module_path else "") + f"{change.get('type')}.{change.get('name')}"
+
+
+def _with_unknowns(value: Any, unknown: Any, where: str) -> Any:
+    """Overlay ``after_unknown`` markers on ``after`` values."""
+    if unknown is True:
+        return Unknown(f"{where} (known after apply)")
+    if isinstance(unknown, dict) and isinstance(value, dict):
+        return {k: _with_unknowns(value.get(k), unknown.get(k), f"{where}.{k}") for k in {*value, *unknown}}
+    if isinstance(unknown, list) and isinstance(value, list):
+        return [_with_unknowns(v, unknown[i] if i < len(unknown) else None, f"{where}[{i}]") for i, v in enumerate(value)]
+    return value
+
+
+def _resource(change: Mapping[str, Any], providers: Mapping[str, _Provider], provider_keys: Mapping[str, str],
+              shown: str) -> Resource:
+    rtype, address = change["type"], change["address"]
+    body = change.get("change") or {}
+    attrs = _with_unknowns(body.get("after") or {}, body.get("after_unknown") or {}, address)
+    key = provider_keys.get(_config_address(change), "aws")
+    provider = providers.get(key, _Provider())
+    region = attrs.get("region") if isinstance(attrs.get("region"), str) else provider.region
+    actions = body.get("actions") or []
+    return Resource(
+        address=address, type=rtype, origin=Origin.PLAN, location=Location(shown),
+        tags=_tags(rtype, attrs, provider), attributes=attrs, region=region,
+        module=change.get("module_address") or "", provider=key.split(":")[-1] if key else "aws",
+        action="replace" if {"delete", "create"} <= set(actions) else "-".join(actions) or None,
+    )
+
+
+def _tags(rtype: str, attrs: Mapping[str, Any], provider: _Provider) -> TagSet | None:
+    tagging = tagging_for(rtype)
+    if tagging is None and "tags_all" in attrs:  # a type newer than our catalogue
+        tagging = TypeTagging(tags=True, tags_all=True, tag_blocks=(), nested_tags=())
+    if tagging is None or not tagging.taggable:
+        return None
+    if tagging.tags_all and "tags_all" in attrs:
+        source = attrs["tags_all"]
+    elif tagging.tags and "tags" in attrs:
+        source = attrs["tags"]
+    else:
+        source = {}
+        for block_name in tagging.tag_blocks:
+            for block in attrs.get(block_name) or []:
+                if isinstance(block, dict) and isinstance(block.get("key"), str):
+                    source[block["key"]] = block.get("value")
+    if isinstance(source, Unknown):
+        return TagSet({}, complete=False, unknown_reason=source.reason,
+                      hidden_keys=provider.ignore_keys, hidden_prefixes=provider.ignore_prefixes)
+    values = {}
+    for k, v in (source or {}).items():
+        if v is None:
+            continue
+        if isinstance(v, Unknown):
+            values[k] = TagValue(None, TagSource.RESOURCE, v.reason)
+        else:
+            values[k] = TagValue(str(v) if not isinstance(v, bool) else ("true" if v else "false"), TagSource.RESOURCE)
+    hidden = {k for k in values if k in provider.ignore_keys or k.startswith(provider.ignore_prefixes)}
+    return TagSet({k: v for k, v in values.items() if k not in hidden}, hidden_keys=provider.ignore_keys,
+                  hidden_prefixes=provider.ignore_prefixes)

@@ -1,0 +1,74 @@
+"""--diff-base: only resources whose block, or whose module's inputs/locals/providers, changed."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tagcheck.cli import main
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "terraform"
+
+
+def _git(cwd: Path, *args: str) -> None:
+    subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@t", *args], cwd=cwd, check=True, capture_output=True)
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    root = tmp_path / "infra"
+    shutil.copytree(EXAMPLE, root)
+    _git(root, "init", "-q", "-b", "main")
+    _git(root, "add", ".")
+    _git(root, "commit", "-qm", "base")
+    _git(root, "checkout", "-qb", "feature")
+    return root
+
+
+def _findings(capsys, root: Path, *extra: str) -> dict:
+    status = main(["scan", str(root), "--diff-base", "main", "-f", "json", "--fail-on", "never", *extra])
+    assert status == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def _addresses(doc: dict) -> set[str]:
+    return {f["resource"]["address"] for f in doc["findings"] if f["resource"]}
+
+
+def test_nothing_changed_reports_nothing(repo, capsys):
+    doc = _findings(capsys, repo)
+    assert doc["findings"] == [] and doc["summary"]["scan"]["skipped_unchanged"] == 34
+
+
+def test_a_change_inside_one_resource_block_reports_only_that_resource(repo, capsys):
+    trainer = repo / "modules" / "training" / "main.tf"
+    trainer.write_text(trainer.read_text().replace('"p3.2xlarge"', '"p3.8xlarge"', 1))
+    _git(repo, "commit", "-qam", "bigger trainer")
+    doc = _findings(capsys, repo)
+    assert _addresses(doc) == {"module.training.aws_instance.trainer"}
+    assert doc["summary"]["scan"]["skipped_unchanged"] == 33
+
+
+def test_a_change_to_a_module_variables_file_reports_that_module_only(repo, capsys):
+    variables = repo / "modules" / "data" / "variables.tf"
+    variables.write_text(variables.read_text() + '\nvariable "unused_note" {\n  default = "x"\n}\n')  # uncommitted
+    doc = _findings(capsys, repo)
+    assert _addresses(doc) and all(a.startswith("module.data.") for a in _addresses(doc))
+    assert "module.data.aws_s3_bucket.backup" in _addresses(doc)
+
+
+def test_a_change_to_root_locals_reaches_every_module(repo, capsys):
+    locals_tf = repo / "locals.tf"
+    locals_tf.write_text(locals_tf.read_text() + "\n# owners reviewed\n")
+    doc = _findings(capsys, repo)
+    assert {a.split(".")[1] for a in _addresses(doc) if a.startswith("module.")} >= {"training", "data", "network"}
+    assert doc["summary"]["scan"]["skipped_unchanged"] == 0
+
+
+def test_bad_ref_is_exit_2(repo, capsys):
+    assert main(["scan", str(repo), "--diff-base", "no-such-branch"]) == 2
+    assert "no-such-branch" in capsys.readouterr().err
