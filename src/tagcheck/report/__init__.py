@@ -13,6 +13,10 @@ from tagcheck.model import RunResult
 FORMATS: dict[str, str] = {
     "text": "tagcheck.report.text",
     "json": "tagcheck.report.json_report",
+    "sarif": "tagcheck.report.sarif",
+    "junit": "tagcheck.report.junit",
+    "github": "tagcheck.report.github",
+    "markdown": "tagcheck.report.markdown",
 }
 
 

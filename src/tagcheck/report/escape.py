@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 
 # C0/C1 controls except \n and \t, DEL, and the Unicode bidi/invisible formatting marks
-# that can make a terminal show something other than what is there.
-_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+# that can make a terminal show something other than what is there; lone surrogates (an
+# HCL "\ud800" escape, a surrogateescape'd file name), which no output encoding can write.
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff\ud800-\udfff]")
 
 
 def terminal_safe(text: str) -> str:
@@ -18,9 +19,9 @@ def one_line(text: str) -> str:
     return terminal_safe(text).replace("\n", "\\n").replace("\t", " ")
 
 
-# Characters XML 1.0 cannot carry at all (besides the controls ``terminal_safe`` already
-# shows as escapes): lone surrogates and the two non-characters U+FFFE/U+FFFF.
-_XML_ILLEGAL = re.compile("[\ud800-\udfff\ufffe\uffff]")
+# Characters XML 1.0 cannot carry at all besides those ``terminal_safe`` already shows as
+# escapes (controls, lone surrogates): the two non-characters U+FFFE/U+FFFF.
+_XML_ILLEGAL = re.compile("[\ufffe\uffff]")
 
 
 def _visible(match: re.Match) -> str:
@@ -53,7 +54,7 @@ def github_property(text: str) -> str:
     return github_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-_HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"}
+_HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
 _MARKDOWN_CELL = {
     **_HTML,
     "\\": "&#92;",  # an entity, so every remaining backslash below escapes the character after it
@@ -61,7 +62,6 @@ _MARKDOWN_CELL = {
     "|": "\\|",
     "$": "\\$",  # GitHub renders $…$ as maths
     "*": "\\*", "_": "\\_", "~": "\\~", "[": "\\[", "]": "\\]",
-    "\r": "",
     "\n": "<br>",
     "\t": " ",
 }
@@ -69,9 +69,10 @@ _MARKDOWN_CELL_RE = re.compile("[" + re.escape("".join(_MARKDOWN_CELL)) + "]")
 
 
 def html_text(text: str) -> str:
-    """Text for an HTML context (``<pre>``, ``<summary>``): ``& < > "`` as entities, control
-    and bidi characters as visible escapes. A value cannot open or close a tag."""
-    return re.sub('[&<>"]', lambda m: _HTML[m.group(0)], terminal_safe(text))
+    """Element content in HTML (``<pre>``, ``<summary>``; not attribute values): ``& < >`` as
+    entities, control and bidi characters as visible escapes. A value cannot open or close
+    an element."""
+    return re.sub("[&<>]", lambda m: _HTML[m.group(0)], terminal_safe(text))
 
 
 def markdown_text(text: str) -> str:
@@ -85,6 +86,6 @@ def markdown_text(text: str) -> str:
 
 
 def markdown_cell(text: str) -> str:
-    """One GitHub-flavoured Markdown table cell: ``markdown_text``, never empty-looking
-    (a lone space keeps the column)."""
-    return markdown_text(text) or " "
+    """One GitHub-flavoured Markdown table cell (``markdown_text``: no unescaped ``|``, no
+    line break, no HTML)."""
+    return markdown_text(text)

@@ -44,6 +44,8 @@ class Scope:
     locals_exprs: Mapping[str, Any] = field(default_factory=dict)
     path_module: str = "."
     path_root: str = "."
+    # module.NAME → that call's outputs (evaluating the call on first use), when modelled
+    modules: Callable[[str], Any] | None = None
     # per-instance names: each.key/each.value, count.index, dynamic-block iterators, for vars
     bindings: Mapping[str, Any] = field(default_factory=dict)
     _local_values: dict[str, Any] = field(default_factory=dict)
@@ -53,7 +55,7 @@ class Scope:
         """Same module scope with extra names bound (locals stay shared and cached)."""
         merged = dict(self.bindings)
         merged.update(bindings)
-        return Scope(self.variables, self.locals_exprs, self.path_module, self.path_root, merged,
+        return Scope(self.variables, self.locals_exprs, self.path_module, self.path_root, self.modules, merged,
                      self._local_values, self._evaluating)
 
     def local(self, name: str) -> Any:
@@ -67,7 +69,7 @@ class Scope:
         self._evaluating.append(name)
         try:
             # locals never see each/count: evaluate them in the bare module scope
-            bare = Scope(self.variables, self.locals_exprs, self.path_module, self.path_root, {},
+            bare = Scope(self.variables, self.locals_exprs, self.path_module, self.path_root, self.modules, {},
                          self._local_values, self._evaluating)
             value = evaluate(self.locals_exprs[name], bare)
         finally:
@@ -238,6 +240,8 @@ def _namespace_attr(ns: _Namespace, name: Any, scope: Scope, expr: Any) -> Any:
         return scope.path_module if name == "module" else scope.path_root
     if root == "terraform" and name == "workspace":
         return "default"
+    if root == "module" and len(ns.path) == 1 and scope.modules is not None:
+        return scope.modules(str(name))
     if root in ("data", "module") and len(ns.path) < (3 if root == "data" else 2):
         return _Namespace(*ns.path, str(name))
     if root not in ("data", "module") and len(ns.path) == 1:

@@ -75,6 +75,32 @@ class RootInputs:
     vars: dict[str, str] = field(default_factory=dict)
 
 
+def instance_key(key: Any) -> str:
+    """``[0]`` or ``["key"]`` exactly as Terraform prints instance keys (an HCL quoted
+    string: printable characters as they are, quotes, backslashes, controls and template
+    introducers escaped)."""
+    if isinstance(key, int) and not isinstance(key, bool):
+        return f"[{key}]"
+    text = str(key)
+    out = []
+    for i, ch in enumerate(text):
+        nxt = text[i + 1:i + 2]
+        if ch in '"\\':
+            out.append("\\" + ch)
+        elif ch in _CONTROL_ESCAPES:
+            out.append(_CONTROL_ESCAPES[ch])
+        elif ch in "$%" and nxt == "{":
+            out.append(ch + ch)
+        elif not ch.isprintable() and ch != " ":
+            out.append(f"\\u{ord(ch):04x}" if ord(ch) <= 0xFFFF else f"\\U{ord(ch):08x}")
+        else:
+            out.append(ch)
+    return '["' + "".join(out) + '"]'
+
+
+_CONTROL_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
 def module_source_is_local(source: Any) -> bool:
     return isinstance(source, str) and (source.startswith("./") or source.startswith("../"))
 
@@ -108,11 +134,11 @@ class ModuleEvaluator:
         declared = self._declared_variables(mod)
         reusable = mod.looks_like_reusable_module
         values: dict[str, Any] = {}
-        for name, (has_default, default) in declared.items():
-            if reusable and (not has_default or default in (None, {}, [], "")):
+        for name, decl in declared.items():
+            if reusable and (not decl.has_default or decl.default in (None, {}, [], "")):
                 values[name] = Unknown(f"var.{name}: supplied by the caller (reusable module scanned on its own)")
-            elif has_default:
-                values[name] = default
+            elif decl.has_default:
+                values[name] = decl.default
             else:
                 values[name] = Unknown(f"var.{name} is not set (no default, tfvars or --var)")
         tfvars = sorted(mod.directory.glob("*.auto.tfvars")) + sorted(mod.directory.glob("*.auto.tfvars.json"))
@@ -123,7 +149,7 @@ class ModuleEvaluator:
                 values.update({k: v for k, v in self._read_vars_file(path).items() if k in declared})
         for name, raw in inputs.vars.items():
             values[name] = self._cli_var(raw)
-        return values
+        return {name: declared[name].bind(value) if name in declared else value for name, value in values.items()}
 
     def _read_vars_file(self, path: Path) -> dict[str, Any]:
         try:
@@ -141,32 +167,54 @@ class ModuleEvaluator:
                 return raw
         return raw
 
-    def _declared_variables(self, mod: ModuleDir) -> dict[str, tuple[bool, Any]]:
-        declared: dict[str, tuple[bool, Any]] = {}
+    @staticmethod
+    def _declared_variables(mod: ModuleDir) -> dict[str, "Variable"]:
+        declared: dict[str, Variable] = {}
         for _, block in mod.blocks("variable"):
             name = block.labels[0] if block.labels else "?"
-            if "default" in block.attrs:
-                declared[name] = (True, evaluate_or_unknown(block.attrs["default"][0], Scope()))
-            else:
-                declared[name] = (False, None)
+            has_default = "default" in block.attrs
+            nullable = block.attrs.get("nullable", (("lit", True), 0))[0] != ("lit", False)
+            declared[name] = Variable(name, has_default,
+                                      evaluate_or_unknown(block.attrs["default"][0], Scope()) if has_default else None,
+                                      nullable, block.attrs["type"][0] if "type" in block.attrs else None)
         return declared
 
     # --- one module instance -------------------------------------------------------------
 
     def _evaluate(self, mod: ModuleDir, variables: dict[str, Any], inherited: dict[str, ProviderConfig],
-                  prefix: str, stack: tuple[Path, ...], root: ModuleDir) -> None:
+                  prefix: str, stack: tuple[Path, ...], root: ModuleDir) -> dict[str, Any]:
+        """Evaluate one module instance; returns its outputs."""
         locals_exprs: dict[str, Any] = {}
         for _, block in mod.blocks("locals"):
             locals_exprs.update({name: expr for name, (expr, _line) in block.attrs.items()})
+        calls = {block.labels[0]: (parsed, block) for parsed, block in mod.blocks("module") if block.labels}
+        outputs: dict[str, Any] = {}
+        in_progress: set[str] = set()
+        providers: dict[str, ProviderConfig] = {}
+
+        def module_outputs(name: str) -> Any:
+            """module.NAME: evaluate the call when first referenced (Terraform's dependency order)."""
+            if name in outputs:
+                return outputs[name]
+            if name not in calls:
+                raise EvalError(f"module.{name} is not declared")
+            if name in in_progress:
+                return Unknown(f"module.{name} depends on itself")
+            in_progress.add(name)
+            parsed, block = calls[name]
+            outputs[name] = self._module_call(mod, parsed, block, scope, providers, prefix, stack, root)
+            in_progress.discard(name)
+            return outputs[name]
+
         scope = Scope(variables=variables, locals_exprs=locals_exprs,
-                      path_module=os.path.relpath(mod.directory, root.directory), path_root=".")
-        providers = self._providers(mod, scope, inherited)
+                      path_module=os.path.relpath(mod.directory, root.directory), path_root=".", modules=module_outputs)
+        providers.update(self._providers(mod, scope, inherited))
         for parsed, block in mod.blocks("resource"):
             if len(block.labels) == 2:
                 self._resources(parsed, block, scope, providers, prefix, stack)
-        for parsed, block in mod.blocks("module"):
-            if block.labels:
-                self._module_call(mod, parsed, block, scope, providers, prefix, stack, root)
+        for name in calls:
+            module_outputs(name)
+        return {block.labels[0]: self._attr(block, "value", scope) for _, block in mod.blocks("output") if block.labels}
 
     def _providers(self, mod: ModuleDir, scope: Scope, inherited: dict[str, ProviderConfig]) -> dict[str, ProviderConfig]:
         providers = dict(inherited)
@@ -229,13 +277,13 @@ class ModuleEvaluator:
             if isinstance(value, Unknown):
                 return [("[*]", {"each": {"key": Unknown(value.reason), "value": Unknown(value.reason)}})]
             if isinstance(value, dict):
-                return [(f"[{json.dumps(k)}]", {"each": {"key": k, "value": value[k]}}) for k in sorted(value)]
+                return [(instance_key(k), {"each": {"key": k, "value": value[k]}}) for k in sorted(value)]
             if isinstance(value, list):
                 keys = sorted({to_string(v) for v in value if v is not None and not isinstance(v, Unknown)})
                 if any(isinstance(v, Unknown) for v in value):
                     reason = first_unknown(value).reason
                     return [("[*]", {"each": {"key": Unknown(reason), "value": Unknown(reason)}})]
-                return [(f"[{json.dumps(k)}]", {"each": {"key": k, "value": k}}) for k in keys]
+                return [(instance_key(k), {"each": {"key": k, "value": k}}) for k in keys]
             reason = f"for_each of {address} is not a map or set"
             return [("[*]", {"each": {"key": Unknown(reason), "value": Unknown(reason)}})]
         if "count" in block.attrs:
@@ -249,7 +297,9 @@ class ModuleEvaluator:
     # --- module calls --------------------------------------------------------------------
 
     def _module_call(self, mod: ModuleDir, parsed: ParsedFile, block, scope: Scope,
-                     providers: dict[str, ProviderConfig], prefix: str, stack: tuple[Path, ...], root: ModuleDir) -> None:
+                     providers: dict[str, ProviderConfig], prefix: str, stack: tuple[Path, ...], root: ModuleDir) -> Any:
+        """Evaluate a module call's instances; returns its outputs as ``module.NAME`` reads
+        them (an object, a list for count, a map for for_each; Unknown when not scanned)."""
         name = block.labels[0]
         location = Location(self._display(parsed.path), block.line, block.end_line)
         source = self._attr(block, "source", scope)
@@ -260,31 +310,42 @@ class ModuleEvaluator:
                 self.problems.append(SourceProblem(
                     "TC003", f"module.{name}: remote source {source!r} is not fetched; its resources are not scanned",
                     location, {"module": f"{prefix}module.{name}", "source": source if isinstance(source, str) else None}))
-            return
+            return Unknown(f"module.{name} (remote module, not scanned)")
         child_dir = (mod.directory / source).resolve()
         if child_dir in stack or len(stack) >= MAX_MODULE_DEPTH:
             self._report_once(parsed, block, SourceProblem(
                 "TC001", f"module.{name}: source {source!r} calls itself (module cycle); not followed", location))
-            return
+            return Unknown(f"module.{name} (module cycle)")
         if not child_dir.is_dir():
             self._report_once(parsed, block, SourceProblem(
                 "TC001", f"module.{name}: source directory {source!r} does not exist", location))
-            return
+            return Unknown(f"module.{name} (source not found)")
         child = self._load_dir(child_dir)
         if child.problems and self._first_visit(child_dir):
             self.problems.extend(child.problems)
         declared = self._declared_variables(child)
+        expanded = "count" in block.attrs or "for_each" in block.attrs
+        results: dict[Any, Any] = {}
         for suffix, bindings in self._instances(block, scope, f"{prefix}module.{name}", parsed):
             inner = scope.child(**bindings)
-            variables = {n: (default if has_default else Unknown(f"var.{n} is not passed by module.{name}"))
-                         for n, (has_default, default) in declared.items()}
+            variables = {n: (v.bind(v.default) if v.has_default else Unknown(f"var.{n} is not passed by module.{name}"))
+                         for n, v in declared.items()}
             for arg, (expr, _line) in block.attrs.items():
                 if arg not in _MODULE_META and arg in declared:
-                    variables[arg] = evaluate_or_unknown(expr, inner)
+                    variables[arg] = declared[arg].bind(evaluate_or_unknown(expr, inner))
             child_providers = {"aws": providers["aws"]} if "aws" in providers else {}
             child_providers.update(self._passed_providers(block, providers))
-            self._evaluate(child, variables, child_providers, f"{prefix}module.{name}{suffix}.",
-                           stack + (child_dir,), root)
+            instance_outputs = self._evaluate(child, variables, child_providers, f"{prefix}module.{name}{suffix}.",
+                                              stack + (child_dir,), root)
+            key = (bindings.get("each") or {}).get("key", (bindings.get("count") or {}).get("index"))
+            results[key] = instance_outputs
+        if not expanded:
+            return results.get(None, {})
+        if any(isinstance(k, Unknown) for k in results):
+            return Unknown(f"module.{name} instances are not known statically")
+        if "count" in block.attrs:
+            return [results[k] for k in sorted(results)]
+        return results
 
     @staticmethod
     def _passed_providers(block, providers: dict[str, ProviderConfig]) -> dict[str, ProviderConfig]:
@@ -310,6 +371,47 @@ class ModuleEvaluator:
             return False
         self._visited_dirs.add(directory)
         return True
+
+
+@dataclass(frozen=True)
+class Variable:
+    """A ``variable`` block: what binding a value to it does."""
+
+    name: str
+    has_default: bool
+    default: Any
+    nullable: bool
+    type_expr: Any
+
+    def bind(self, value: Any) -> Any:
+        # nullable = false: passing null means "use the default" (Terraform ≥ 1.1)
+        if value is None and not self.nullable and self.has_default:
+            value = self.default
+        return with_type_defaults(value, self.type_expr) if self.type_expr is not None else value
+
+
+def with_type_defaults(value: Any, type_expr: Any) -> Any:
+    """Fill ``optional(type, default)`` attributes of object types, as Terraform does when
+    it converts a value to the variable's type."""
+    if value is None or not isinstance(type_expr, tuple) or type_expr[0] != "call":
+        return value
+    name, args = type_expr[1], type_expr[2]
+    if name == "object" and args and args[0][0] == "object" and isinstance(value, dict):
+        out = dict(value)
+        for key_expr, attr_type in args[0][1]:
+            key = key_expr[1] if key_expr[0] == "lit" else render(key_expr)
+            if isinstance(attr_type, tuple) and attr_type[0] == "call" and attr_type[1] == "optional" and attr_type[2]:
+                if out.get(key) is None:
+                    out[key] = evaluate_or_unknown(attr_type[2][1], Scope()) if len(attr_type[2]) > 1 else None
+                attr_type = attr_type[2][0]
+            if key in out:
+                out[key] = with_type_defaults(out[key], attr_type)
+        return out
+    if name == "map" and args and isinstance(value, dict):
+        return {k: with_type_defaults(v, args[0]) for k, v in value.items()}
+    if name in ("list", "set") and args and isinstance(value, list):
+        return [with_type_defaults(v, args[0]) for v in value]
+    return value
 
 
 class _VarsFileError(Exception):

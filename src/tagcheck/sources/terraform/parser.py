@@ -441,8 +441,8 @@ class _JsonConverter:
         for name, inner in (content or {}).items():
             yield from self._labelled(inner, depth - 1, labels + (name,))
 
-    def _block(self, block_type: str, labels: tuple, body: Any) -> Block:
-        line = self._line_of(labels[-1] if labels else block_type)
+    def _block(self, block_type: str, labels: tuple, body: Any, line: int | None = None) -> Block:
+        line = line or self._line_of((block_type, *labels))
         block = Block(block_type, labels, line, line)
         body = body if isinstance(body, dict) else {}
         for key, value in body.items():
@@ -452,10 +452,10 @@ class _JsonConverter:
                 if key == "dynamic":
                     for name, dyn in value.items():
                         for item in dyn if isinstance(dyn, list) else [dyn]:
-                            block.blocks.append(self._block("dynamic", (name,), item))
+                            block.blocks.append(self._block("dynamic", (name,), item, line))
                     continue
                 for item in value if isinstance(value, list) else [value]:
-                    block.blocks.append(self._block(key, (), item))
+                    block.blocks.append(self._block(key, (), item, line))
             else:
                 block.attrs[key] = (self._value(value, key), line)
         return block
@@ -472,9 +472,16 @@ class _JsonConverter:
             return ("object", tuple((("lit", k), self._value(v)) for k, v in value.items() if k != "//"))
         return ("lit", value)
 
-    def _line_of(self, name: str) -> int:
-        pos = self.text.find(json.dumps(name))
-        return self.text.count("\n", 0, pos) + 1 if pos >= 0 else 1
+    def _line_of(self, keys: tuple) -> int:
+        """Line of the last of a chain of nested object keys ("resource", TYPE, NAME): each is
+        looked for after the previous one, so equal names elsewhere do not mislead it."""
+        pos = 0
+        for key in keys:
+            match = re.compile(re.escape(json.dumps(key)) + r"\s*:").search(self.text, pos)
+            if match is None:
+                break
+            pos = match.start()
+        return self.text.count("\n", 0, pos) + 1
 
 
 def _reference_from_text(text: str) -> Any:

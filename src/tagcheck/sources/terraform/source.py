@@ -90,6 +90,44 @@ def _local_calls(mod: ModuleDir) -> set[Path]:
     return calls
 
 
+def _is_override(path: Path) -> bool:
+    stem = path.name.removesuffix(".json").removesuffix(".tf")
+    return stem == "override" or stem.endswith("_override")
+
+
+def _override_key(block) -> tuple:
+    if block.type == "provider":
+        alias = block.attrs.get("alias", (("lit", None), 0))[0]
+        return (block.type, block.labels, alias[1] if alias[0] == "lit" else None)
+    return (block.type, block.labels)
+
+
+def _merge_override(mod: ModuleDir, override: ParsedFile, shown: str) -> None:
+    """Terraform's override files: each block merges into the primary block with the same
+    address — its arguments replace the original's, and its nested blocks of a type replace
+    all the original's blocks of that type; locals override one by one."""
+    primary = {}
+    for parsed in mod.files:
+        for block in parsed.blocks:
+            primary.setdefault(_override_key(block), block)
+    for block in override.blocks:
+        if block.type == "locals":
+            for name, attr in block.attrs.items():
+                target = next((b for _, b in mod.blocks("locals") if name in b.attrs), None)
+                if target is not None:
+                    target.attrs[name] = attr
+            continue
+        target = primary.get(_override_key(block))
+        if target is None:
+            mod.problems.append(SourceProblem(
+                "TC001", f"override for {block.type} {' '.join(block.labels)} has no original block to merge into",
+                Location(shown, block.line, block.end_line)))
+            continue
+        target.attrs.update(block.attrs)
+        replaced = {b.type for b in block.blocks}
+        target.blocks = [b for b in target.blocks if b.type not in replaced] + list(block.blocks)
+
+
 class _DirLoader:
     """Parses each module directory once per run."""
 
@@ -121,12 +159,15 @@ class _DirLoader:
             mod.problems.append(SourceProblem("TC001", f"cannot list directory: {exc.strerror}",
                                               Location(self.display(directory))))
             return mod
+        overrides = []
         for name in names:
             path = directory / name
             if is_terraform_file(path) and path.is_file():
                 parsed = self._parse_file(path, mod)
                 if parsed is not None:
-                    mod.files.append(parsed)
+                    (overrides if _is_override(path) else mod.files).append(parsed)
+        for parsed in overrides:  # lexical order, after every primary file, as Terraform does
+            _merge_override(mod, parsed, self.display(parsed.path))
         return mod
 
     def _parse_file(self, path: Path, mod: ModuleDir) -> ParsedFile | None:

@@ -7,7 +7,9 @@ not reach them. Keys matched by the provider's ``ignore_tags`` are neither set n
 reported by Terraform, so they are removed here and remembered as hidden.
 
 Decisions the provider leaves to us:
-* a tag whose value is ``null`` is not set (the provider drops it);
+* a tag whose value is ``null`` is not set; a ``null`` in resource ``tags`` does not remove
+  a ``default_tags`` key of the same name (the provider's own acceptance test
+  ``TestAccS3Bucket_tags_DefaultTags_nullOverlappingResourceTag`` pins this);
 * numbers and bools become strings, as Terraform converts them for ``map(string)``;
 * an ``aws_*`` type missing from the catalogue (newer than the schema we ship) that has
   a ``tags`` argument is treated as having ``tags_all`` too — every tagged type added
@@ -86,7 +88,6 @@ class _TagMerge:
             tags = tags.known
         for key, value in tags.items():
             if value is None:
-                self.values.pop(key, None)
                 continue
             self.values[key] = _tag_value(value, source)
 

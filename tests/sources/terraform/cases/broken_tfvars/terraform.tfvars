@@ -1,0 +1,2 @@
+team = "ml"
+cost_center = 

@@ -1,0 +1,5 @@
+buckets = [
+  { name = "raw", team = "ingest" },
+  { name = "curated", team = "" },
+]
+enabled = false
