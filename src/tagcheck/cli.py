@@ -18,6 +18,7 @@ from typing import Sequence
 import click
 
 from tagcheck import __version__
+from tagcheck.report import FORMATS
 
 EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -34,8 +35,10 @@ class BadInput(click.ClickException):
 def _output_options(fn):
     fn = click.option("--output", "-o", "outputs", multiple=True, type=click.Path(dir_okay=False),
                       help="Write the matching --format to FILE (in order); '-' or absent: stdout.")(fn)
-    fn = click.option("--format", "-f", "formats", multiple=True, type=click.Choice(["text", "json"]),
+    fn = click.option("--format", "-f", "formats", multiple=True, type=click.Choice(sorted(FORMATS)),
                       help="Output format; repeat with --output for several.")(fn)
+    fn = click.option("--docs-url", envvar="TAGCHECK_DOCS_URL", metavar="URL",
+                      help="Where the rule docs are published: SARIF helpUri and Markdown links use URL#rule-id.")(fn)
     fn = click.option("--write-baseline", type=click.Path(dir_okay=False, path_type=Path),
                       help="Record the current findings as the baseline in FILE.")(fn)
     fn = click.option("--baseline", "baseline_path", type=click.Path(dir_okay=False, path_type=Path),
@@ -64,7 +67,7 @@ def cli() -> None:
               help="Terraform variable, as terraform plan -var (repeatable).")
 @click.option("--diff-base", metavar="REF",
               help="Only resources changed since the merge base with git REF (e.g. origin/main).")
-def scan(paths, formats, outputs, fail_on, sort, baseline_path, write_baseline, policy_path, var_files,
+def scan(paths, formats, outputs, fail_on, sort, docs_url, baseline_path, write_baseline, policy_path, var_files,
          variables, diff_base) -> None:
     """Check Terraform code (.tf, .tf.json) in PATHS (directories or files; default: .)."""
     from tagcheck.sources.terraform.module import RootInputs
@@ -84,7 +87,7 @@ def scan(paths, formats, outputs, fail_on, sort, baseline_path, write_baseline, 
     if diff_base:
         resources, problems, info = _only_changed(scanned, diff_base, paths[0])
     _finish(resources, problems, policy, formats, outputs, fail_on, sort, info,
-            baseline_path=baseline_path, write_baseline=write_baseline)
+            baseline_path=baseline_path, write_baseline=write_baseline, docs_url=docs_url)
 
 
 def _only_changed(scanned, diff_base: str, first_path: Path):
@@ -108,7 +111,7 @@ def _only_changed(scanned, diff_base: str, first_path: Path):
 @_output_options
 @click.option("--changed-only", is_flag=True,
               help="Only resources the plan creates, updates or replaces (skip no-op).")
-def plan_command(plan_file, formats, outputs, fail_on, sort, baseline_path, write_baseline, policy_path,
+def plan_command(plan_file, formats, outputs, fail_on, sort, docs_url, baseline_path, write_baseline, policy_path,
                  changed_only) -> None:
     """Check a plan: the JSON of `terraform show -json PLANFILE`."""
     from tagcheck.sources.plan import PlanError, load_plan
@@ -121,7 +124,7 @@ def plan_command(plan_file, formats, outputs, fail_on, sort, baseline_path, writ
     info = {"source": "plan", "skipped_unchanged": scanned.skipped_unchanged,
             "skipped_deleted": scanned.skipped_deleted, "other_provider_resources": scanned.other_providers}
     _finish(scanned.resources, [], policy, formats, outputs, fail_on, sort, info,
-            baseline_path=baseline_path, write_baseline=write_baseline)
+            baseline_path=baseline_path, write_baseline=write_baseline, docs_url=docs_url)
 
 
 def _parse_vars(variables: Sequence[str]) -> dict[str, str]:
@@ -145,7 +148,7 @@ def _load_policy(policy_path: Path | None, start: Path):
 
 
 def _finish(resources, problems, policy, formats, outputs, fail_on, sort="location", scan_info=None, *,
-            baseline_path: Path | None = None, write_baseline: Path | None = None) -> None:
+            baseline_path: Path | None = None, write_baseline: Path | None = None, docs_url: str | None = None) -> None:
     from tagcheck import engine
     from tagcheck.baseline import Baseline, BaselineError, write_baseline as save_baseline
     from tagcheck.report import render
@@ -171,7 +174,7 @@ def _finish(resources, problems, policy, formats, outputs, fail_on, sort="locati
     for index, fmt in enumerate(formats):
         target = outputs[index] if index < len(outputs) else "-"
         to_terminal = target == "-" and sys.stdout.isatty()
-        text = render(fmt, result, color=to_terminal, sort=sort)
+        text = render(fmt, result, color=to_terminal, sort=sort, docs_url=docs_url)
         if target == "-":
             click.echo(text, nl=False)
         else:
@@ -219,6 +222,18 @@ def init(target: Path, force: bool) -> None:
         raise BadInput(f"{target} exists; use --force to overwrite it")
     target.write_text(starter_policy_text(), encoding="utf-8")
     click.echo(f"wrote {target}")
+
+
+def _register_optional_commands() -> None:
+    """Commands that live in their own modules (their heavy imports stay inside them)."""
+    try:
+        from tagcheck.cli_aws import aws_command
+    except ImportError:  # pragma: no cover - the live audit is part of the package
+        return
+    cli.add_command(aws_command, "aws")
+
+
+_register_optional_commands()
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -143,7 +143,7 @@ class CostModel:
             spec = first_block(lt_spec.get("launch_template_specification")) if lt_spec else None
         if spec is None:
             return None
-        for key in ("id", "name"):
+        for key in ("id", "name", "launch_template_id", "launch_template_name"):
             address = referenced_address(resource, spec.get(key))
             if address and address in self.index:
                 return self.index[address]
@@ -226,12 +226,19 @@ def _db_instance(model: CostModel, resource: Resource) -> Estimate:
     if hourly is None:
         return _unknown(f"no price for {klass} ({engine}) in {region}")
     lines = [CostLine(f"{klass} {engine}{' Multi-AZ' if multi_az else ''}", HOURS_PER_MONTH, "h", hourly)]
-    storage, stype = a.get("allocated_storage"), a.get("storage_type") or "gp2"
+    iops = a.get("iops")
+    storage = a.get("allocated_storage")
+    stype = a.get("storage_type") or ("io1" if isinstance(iops, (int, float)) and iops else "gp2")
     if isinstance(storage, (int, float)) and isinstance(stype, str):
+        copies = 2 if multi_az else 1
         price = model.prices.rds_storage_gb_month(region, stype)
         if price is not None:
             lines.append(CostLine(f"{stype} storage{' ×2 (Multi-AZ)' if multi_az else ''}",
-                                  float(storage) * (2 if multi_az else 1), "GB-mo", price))
+                                  float(storage) * copies, "GB-mo", price))
+        iops_price = model.prices.rds_iops_month(region, stype)
+        billed_iops = (iops if stype in ("io1", "io2") else max(0, iops - 3000)) if isinstance(iops, (int, float)) else 0
+        if billed_iops and iops_price:
+            lines.append(CostLine(f"{stype} provisioned IOPS", float(billed_iops) * copies, "IOPS-mo", iops_price))
     elif isinstance(storage, Unknown):
         return _unknown(f"allocated_storage unknown ({storage.reason})")
     return Estimate(tuple(lines))

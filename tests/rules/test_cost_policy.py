@@ -73,8 +73,8 @@ def test_misspelt_rule_option_is_rejected_with_file_line_and_key(tmp_path: Path,
 
 
 @pytest.mark.parametrize("option, line", [
-    ("{hours_per_week: 200}", 5),        # schema maximum 167
-    ("{hours_per_week: forty}", 5),      # not an integer
+    ("{hours_per_week: 200}", 6),        # schema maximum 167 (line 6: after 4 lines of base and "rules:")
+    ("{hours_per_week: forty}", 6),      # not an integer
 ])
 def test_out_of_range_rule_option_is_rejected(tmp_path: Path, capsys, option: str, line: int) -> None:
     policy = _write(tmp_path, DEV_M5_LARGE, BASE_POLICY + "rules:\n" + f"  COST202: {option}\n")

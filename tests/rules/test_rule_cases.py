@@ -6,10 +6,10 @@ rule's own documentation (``tagcheck explain RULE``) — not from what tagcheck 
 Every dollar figure carries its arithmetic as a YAML comment. Shape::
 
     rule: COST202
-    policy: |            # optional, for every case of the file; a case may set its own.
-      version: 1         # Default: cases/policy.yaml. The harness copies that file next to
-      extends: [policy.yaml]   # this one as policy.yaml, so an override can extend it.
-      rules: {COST202: {hours_per_week: 60}}
+    policy: |            # optional, for every case of the file; a case may set its own
+      version: 1         # (``policy: null`` in a case: back to the default, cases/policy.yaml).
+      extends: [policy.yaml]   # The harness copies cases/policy.yaml next to the case's
+      rules: {COST202: {hours_per_week: 60}}   # policy as policy.yaml, so it can extend it.
     cases:
       - name: always-on dev instance
         tf: |

@@ -61,6 +61,7 @@ _MARKDOWN_CELL = {
     "`": "&#96;",
     "|": "\\|",
     "$": "\\$",  # GitHub renders $…$ as maths
+    "@": "&#64;",  # a tag value must not @-mention (and notify) people from a PR comment
     "*": "\\*", "_": "\\_", "~": "\\~", "[": "\\[", "]": "\\]",
     "\n": "<br>",
     "\t": " ",

@@ -62,4 +62,9 @@ def document(result: RunResult) -> dict:
 
 
 def render(result: RunResult, **_options: Any) -> str:
-    return json.dumps(document(result), indent=2, ensure_ascii=False) + "\n"
+    text = json.dumps(document(result), indent=2, ensure_ascii=False) + "\n"
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate from a hostile value: escape everything
+        text = json.dumps(document(result), indent=2, ensure_ascii=True) + "\n"
+    return text

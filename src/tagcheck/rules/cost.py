@@ -22,6 +22,8 @@ from tagcheck.model import Lever, Resource, Severity, Unknown
 from tagcheck.rules.registry import Hit, Rule, RuleContext
 
 WEEK_HOURS = 168
+GP3_MAX_IOPS = 16000
+GP3_BASELINE_IOPS = 3000
 DEFAULT_SCHEDULE_HOURS = 50  # 10 h × 5 working days
 
 
@@ -35,10 +37,11 @@ def _unit_price(value: float) -> str:
 
 
 def _compute_usd(estimate: Estimate) -> float | None:
-    """The part of an estimate billed by the hour (what stopping or spot changes)."""
+    """The part of an estimate billed by the hour (what stopping or spot changes), unrounded:
+    savings are rounded once, at the end."""
     if not estimate.known:
         return None
-    return round(sum(line.monthly_usd for line in estimate.lines if line.unit == "h"), 2)
+    return sum(line.monthly_usd for line in estimate.lines if line.unit == "h")
 
 
 def _size_of(resource: Resource) -> tuple[str | None, str]:
@@ -139,7 +142,8 @@ def check_schedule(resource: Resource, ctx: RuleContext) -> Iterable[Hit]:
 
 # --- COST203 purchasing (spot) ------------------------------------------------------------
 
-_INTERRUPTIBLE = re.compile(r"train|batch|experiment|ci|build|render|spot", re.I)
+# whole words only: "pricing" is not CI, "catalog" is not a log
+_INTERRUPTIBLE = re.compile(r"(?<![a-z])(train\w*|batch|experiments?|ci|builds?|render\w*|spot)(?![a-z])", re.I)
 
 
 def _interruptible(resource: Resource, itype: str) -> str | None:
@@ -229,6 +233,8 @@ def check_gp3(resource: Resource, ctx: RuleContext) -> Iterable[Hit]:
     for where, vtype, size, iops, attr in _volumes(resource):
         if vtype not in ("gp2", "io1"):
             continue
+        if isinstance(iops, (int, float)) and iops > GP3_MAX_IOPS:
+            continue  # more than gp3 can provide: io1/io2 is the right class
         saving = arithmetic = None
         rds = resource.type == "aws_db_instance"
         old = (prices.rds_storage_gb_month if rds else prices.ebs_gb_month)(region, vtype) if region else None
@@ -236,10 +242,12 @@ def check_gp3(resource: Resource, ctx: RuleContext) -> Iterable[Hit]:
         if isinstance(size, (int, float)) and old is not None and new is not None and resource.type != "aws_launch_template":
             saving = (old - new) * size
             arithmetic = f"{size:g} GB × ({_unit_price(old)} − {_unit_price(new)}) per GB-month"
-            if vtype == "io1" and isinstance(iops, (int, float)) and not rds:
-                io1_iops, gp3_iops = prices.ebs_iops_month(region, "io1") or 0.0, prices.ebs_iops_month(region, "gp3") or 0.0
-                saving += iops * io1_iops - max(0.0, iops - 3000) * gp3_iops
-                arithmetic += f" + IOPS {iops:g} × {_unit_price(io1_iops)} − {max(0, iops - 3000):g} × {_unit_price(gp3_iops)}"
+            if vtype == "io1" and isinstance(iops, (int, float)):
+                iops_price = prices.rds_iops_month if rds else prices.ebs_iops_month
+                io1_iops, gp3_iops = iops_price(region, "io1") or 0.0, iops_price(region, "gp3") or 0.0
+                extra = max(0.0, iops - GP3_BASELINE_IOPS)
+                saving += iops * io1_iops - extra * gp3_iops
+                arithmetic += f" + IOPS {iops:g} × {_unit_price(io1_iops)} − {extra:g} × {_unit_price(gp3_iops)}"
             saving = round(saving, 2)
             arithmetic += f" = {_money(saving)}/mo"
             if saving <= 0:
@@ -254,11 +262,13 @@ def check_gp3(resource: Resource, ctx: RuleContext) -> Iterable[Hit]:
 
 # --- COST205 S3 lifecycle ----------------------------------------------------------------
 
-_ARCHIVE_LIKE = re.compile(r"log|archive|backup|audit|trail|history|snapshot", re.I)
+_ARCHIVE_LIKE = re.compile(r"(?<![a-z])(logs?|logging|archives?|backups?|audit|cloudtrail|trail|history|snapshots?)(?![a-z])",
+                           re.I)
 
 
 def _bucket_has_lifecycle(resource: Resource, ctx: RuleContext) -> bool:
-    if blocks(resource.attributes.get("lifecycle_rule")):
+    if any(rule.get("enabled", True) is not False and rule.get("status", "Enabled") != "Disabled"
+           for rule in blocks(resource.attributes.get("lifecycle_rule"))):
         return True
     name = resource.attributes.get("bucket")
     for other in ctx.resources:
@@ -266,7 +276,8 @@ def _bucket_has_lifecycle(resource: Resource, ctx: RuleContext) -> bool:
             continue
         target = other.attributes.get("bucket")
         if referenced_address(other, target) == resource.address or (isinstance(name, str) and target == name):
-            return any(blocks(rule.get("transition")) or blocks(rule.get("expiration"))
+            return any((blocks(rule.get("transition")) or blocks(rule.get("expiration")))
+                       and rule.get("status", "Enabled") != "Disabled"
                        for rule in blocks(other.attributes.get("rule")))
     return False
 
@@ -322,9 +333,10 @@ def check_generation(resource: Resource, ctx: RuleContext) -> Iterable[Hit]:
         return
     current, attr = _size_of(resource)
     spec = instance_spec(current) if current else None
-    if spec is None or spec.generation != "previous":
+    successor = current_generation_equivalent(current) if spec else None
+    # AWS still lists some old families (t2) as current; a mapped successor is the signal
+    if spec is None or (spec.generation != "previous" and successor is None):
         return
-    successor = current_generation_equivalent(current)
     if successor is None:
         yield Hit(f"generation: {current} is a previous-generation type", key=attr, details={"current": current})
         return
@@ -392,8 +404,8 @@ bills its storage every month. Set a retention that matches how far back anyone 
 """, check_log_retention, _NO_OPTIONS),
     Rule("COST207", "previous-generation", Severity.INFO, Lever.RIGHTSIZING,
          "A previous-generation instance or DB class has a current equivalent.",
-         """Lever: right-sizing (generation). Previous-generation types (m4, c4, r4, t2, p3 …) cost the same
-or more than their current equivalents for less performance. The saving is the on-demand price
+         """Lever: right-sizing (generation). Previous-generation types (m4, c4, r4 …) and old families AWS
+still sells (t2) cost the same or more than their current equivalents for less performance. The saving is the on-demand price
 difference of the same size, when the new type is cheaper.
 """, check_generation, _NO_OPTIONS),
 )

@@ -31,13 +31,16 @@ def check_region(resource: Resource, ctx: RuleContext) -> Iterable[Hit]:
                   fix=f'set the provider {resource.provider} region to one of {", ".join(allowed)}')
 
 
-def _family_and_attr(resource: Resource) -> tuple[str | None, str | None, str]:
-    for attr in ("instance_type", "instance_class"):
+def _families(resource: Resource) -> list[tuple[str, str, str]]:
+    """(family, instance type or class, attribute) for every size a resource declares."""
+    out = []
+    for attr in ("instance_type", "instance_class", "instance_types"):
         value = resource.attributes.get(attr)
-        if isinstance(value, str):
-            spec = instance_spec(value)
-            return (spec.family if spec else value.removeprefix("db.").split(".")[0]), value, attr
-    return None, None, ""
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, str):
+                spec = instance_spec(item)
+                out.append((spec.family if spec else item.removeprefix("db.").split(".")[0], item, attr))
+    return out
 
 
 def check_instance_family(resource: Resource, ctx: RuleContext) -> Iterable[Hit]:
@@ -45,11 +48,13 @@ def check_instance_family(resource: Resource, ctx: RuleContext) -> Iterable[Hit]
     env = ctx.environment(resource)
     if env not in allowed_by_env:
         return
-    family, value, attr = _family_and_attr(resource)
-    if family is not None and family not in allowed_by_env[env]:
-        yield Hit(f"instance family {family} ({value}) is not allowed in {env} (allowed: {', '.join(allowed_by_env[env])})",
-                  key=attr, details={"family": family, "value": value, "environment": env,
-                                     "allowed": list(allowed_by_env[env])})
+    for family, value, attr in _families(resource):
+        if family not in allowed_by_env[env]:
+            yield Hit(f"instance family {family} ({value}) is not allowed in {env} "
+                      f"(allowed: {', '.join(allowed_by_env[env])})",
+                      key=f"{attr}:{value}" if attr == "instance_types" else attr,
+                      details={"family": family, "value": value, "environment": env,
+                               "allowed": list(allowed_by_env[env])})
 
 
 def check_prohibited_type(resource: Resource, ctx: RuleContext) -> Iterable[Hit]:
