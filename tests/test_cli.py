@@ -170,3 +170,11 @@ def test_terminal_escapes_in_tag_values_are_neutralised(tmp_path, capsys):
     assert status == 1 and "TAG002" in out
     assert "\x1b" not in out and "\u202e" not in out
     assert "\\x1b[2J\\u202eevil" in out
+
+
+def test_output_pairs_with_the_format_just_before_it(project, capsys, tmp_path):
+    report = tmp_path / "r.json"
+    status, out, _ = run(capsys, "scan", str(project), "-f", "text", "--format=json", f"--output={report}")
+    assert status == 1 and "TAG001" in out and not out.lstrip().startswith("{")
+    assert json.loads(report.read_text())["version"] == 1
+    assert run(capsys, "scan", str(project), "-f", "text", "-f", "json")[0] == 2  # two formats to stdout

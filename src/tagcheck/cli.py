@@ -34,7 +34,7 @@ class BadInput(click.ClickException):
 
 def _output_options(fn):
     fn = click.option("--output", "-o", "outputs", multiple=True, type=click.Path(dir_okay=False),
-                      help="Write the matching --format to FILE (in order); '-' or absent: stdout.")(fn)
+                      help="Write the --format given just before it to FILE; a format without one goes to stdout.")(fn)
     fn = click.option("--format", "-f", "formats", multiple=True, type=click.Choice(sorted(FORMATS)),
                       help="Output format; repeat with --output for several.")(fn)
     fn = click.option("--docs-url", envvar="TAGCHECK_DOCS_URL", metavar="URL",
@@ -168,11 +168,7 @@ def _finish(resources, problems, policy, formats, outputs, fail_on, sort="locati
         except OSError as exc:
             raise BadInput(f"{write_baseline}: cannot write: {exc.strerror}") from None
         click.echo(f"tagcheck: wrote {count} findings to baseline {write_baseline}", err=True)
-    formats = list(formats) or ["text"]
-    if len(outputs) > len(formats):
-        raise BadInput("more --output than --format options")
-    for index, fmt in enumerate(formats):
-        target = outputs[index] if index < len(outputs) else "-"
+    for fmt, target in _format_targets(formats, outputs):
         to_terminal = target == "-" and sys.stdout.isatty()
         text = render(fmt, result, color=to_terminal, sort=sort, docs_url=docs_url)
         if target == "-":
@@ -183,6 +179,48 @@ def _finish(resources, problems, policy, formats, outputs, fail_on, sort="locati
             except OSError as exc:
                 raise BadInput(f"{target}: cannot write: {exc.strerror}") from None
     raise click.exceptions.Exit(engine.exit_status(result, fail_on))
+
+
+def _format_targets(formats: Sequence[str], outputs: Sequence[str]) -> list[tuple[str, str]]:
+    """Pair each --output with the --format just before it on the command line (main()
+    records that order, which click does not keep); formats without one go to stdout."""
+    ctx = click.get_current_context()
+    order = (ctx.find_root().obj or {}).get("format_order")
+    pairs: list[list[str]] = []
+    if order is not None and [f for kind, f in order if kind == "f"] == list(formats):
+        for kind, value in order:
+            if kind == "f":
+                pairs.append([value, "-"])
+            elif pairs and pairs[-1][1] == "-":
+                pairs[-1][1] = value
+            else:
+                raise BadInput(f"--output {value} does not follow a --format")
+    else:  # called without main(): pair in order
+        pairs = [[f, outputs[i] if i < len(outputs) else "-"] for i, f in enumerate(formats)]
+    if not pairs:
+        pairs = [["text", outputs[0] if outputs else "-"]]
+    if sum(1 for _, t in pairs if t == "-") > 1:
+        raise BadInput("several formats to stdout: give all but one of them an --output FILE")
+    return [(f, t) for f, t in pairs]
+
+
+_FORMAT_FLAGS = {"--format": "f", "-f": "f", "--output": "o", "-o": "o"}
+
+
+def _format_order(argv: Sequence[str]) -> list[tuple[str, str]]:
+    order = []
+    tokens = iter(argv)
+    for token in tokens:
+        if token == "--":
+            break
+        name, sep, value = token.partition("=")
+        if name in _FORMAT_FLAGS and (sep or name.startswith("--")) and sep:
+            order.append((_FORMAT_FLAGS[name], value))
+        elif token in _FORMAT_FLAGS:
+            order.append((_FORMAT_FLAGS[token], next(tokens, "")))
+        elif token[:2] in ("-f", "-o") and len(token) > 2 and not token.startswith("--"):
+            order.append((_FORMAT_FLAGS[token[:2]], token[2:]))
+    return order
 
 
 @cli.command("rules")
@@ -239,7 +277,9 @@ _register_optional_commands()
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point; returns the exit status instead of exiting (for tests and __main__)."""
     try:
-        status = cli.main(args=list(argv) if argv is not None else None, prog_name="tagcheck", standalone_mode=False)
+        args = list(argv) if argv is not None else sys.argv[1:]
+        status = cli.main(args=args, prog_name="tagcheck", standalone_mode=False,
+                          obj={"format_order": _format_order(args)})
         return status if isinstance(status, int) else EXIT_OK
     except click.exceptions.Exit as exc:
         return exc.exit_code

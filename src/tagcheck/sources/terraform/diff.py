@@ -64,14 +64,19 @@ def git_changes(base_ref: str, cwd: Path) -> Change:
     return change
 
 
+def _matters(path: Path) -> bool:
+    """Files that can change what tagcheck evaluates (a README or a plan.json cannot)."""
+    return path.name.endswith((".tf", ".tf.json", ".tfvars", ".tfvars.json"))
+
+
 def changed_addresses(scan: TerraformScan, change: Change) -> set[str]:
-    dirty_dirs = {p.parent for p in change.whole}
+    dirty_dirs = {p.parent for p in change.whole if _matters(p)}
     touched_blocks: set[tuple[Path, int]] = set()  # (file, first line of a resource block)
     for path, ranges in change.lines.items():
-        if path.parent not in scan.modules:
+        if path.parent not in scan.modules or not _matters(path):
             continue
         if not (path.name.endswith(".tf") or path.name.endswith(".tf.json")):
-            dirty_dirs.add(path.parent)  # tfvars and anything else a module reads
+            dirty_dirs.add(path.parent)  # tfvars
             continue
         parsed = next((f for f in scan.modules[path.parent].files if f.path.resolve() == path), None)
         resource_blocks = [b for b in (parsed.blocks if parsed else []) if b.type == "resource"]
