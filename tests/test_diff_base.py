@@ -72,3 +72,24 @@ def test_a_change_to_root_locals_reaches_every_module(repo, capsys):
 def test_bad_ref_is_exit_2(repo, capsys):
     assert main(["scan", str(repo), "--diff-base", "no-such-branch"]) == 2
     assert "no-such-branch" in capsys.readouterr().err
+
+
+def test_coverage_change_of_the_pull_request(repo, capsys):
+    main_tf = repo / "main.tf"
+    text = main_tf.read_text()
+    fixed = text.replace('    feature     = "model-training"\n',
+                         '    feature     = "model-training"\n    cost-center = var.cost_centers["training"]\n', 1)
+    assert fixed != text
+    main_tf.write_text(fixed)  # the fix the example's README proposes: the GPU trainer gets its cost-center
+    doc = _findings(capsys, repo)
+    scan = doc["summary"]["scan"]
+    assert scan["coverage_after_pct_usd"] > scan["coverage_before_pct_usd"]
+    assert scan["coverage_change_pts"] == round(scan["coverage_after_pct_usd"] - scan["coverage_before_pct_usd"], 1)
+    assert "module.training.aws_instance.trainer" in _addresses(doc)  # its module call changed
+
+
+def test_min_allocation_both_sides(repo, capsys):
+    assert main(["scan", str(repo), "--fail-on", "never", "--min-allocation", "10"]) == 0
+    assert "meets --min-allocation" in capsys.readouterr().err
+    assert main(["scan", str(repo), "--fail-on", "never", "--min-allocation", "90"]) == 1
+    assert "below --min-allocation" in capsys.readouterr().err

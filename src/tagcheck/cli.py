@@ -39,6 +39,8 @@ def _output_options(fn):
                       help="Output format; repeat with --output for several.")(fn)
     fn = click.option("--docs-url", envvar="TAGCHECK_DOCS_URL", metavar="URL",
                       help="Where the rule docs are published: SARIF helpUri and Markdown links use URL#rule-id.")(fn)
+    fn = click.option("--min-allocation", type=click.FloatRange(0, 100), metavar="PCT",
+                      help="Exit 1 when allocation coverage (share of estimated dollars fully tagged) is below PCT.")(fn)
     fn = click.option("--write-baseline", type=click.Path(dir_okay=False, path_type=Path),
                       help="Record the current findings as the baseline in FILE.")(fn)
     fn = click.option("--baseline", "baseline_path", type=click.Path(dir_okay=False, path_type=Path),
@@ -67,7 +69,7 @@ def cli() -> None:
               help="Terraform variable, as terraform plan -var (repeatable).")
 @click.option("--diff-base", metavar="REF",
               help="Only resources changed since the merge base with git REF (e.g. origin/main).")
-def scan(paths, formats, outputs, fail_on, sort, docs_url, baseline_path, write_baseline, policy_path, var_files,
+def scan(paths, formats, outputs, fail_on, sort, docs_url, min_allocation, baseline_path, write_baseline, policy_path, var_files,
          variables, diff_base) -> None:
     """Check Terraform code (.tf, .tf.json) in PATHS (directories or files; default: .)."""
     from tagcheck.sources.terraform.module import RootInputs
@@ -86,8 +88,49 @@ def scan(paths, formats, outputs, fail_on, sort, docs_url, baseline_path, write_
     resources, problems, info = scanned.resources, scanned.problems, {"source": "terraform"}
     if diff_base:
         resources, problems, info = _only_changed(scanned, diff_base, paths[0])
+        info.update(_coverage_change_since(diff_base, paths, inputs, scanned.resources, policy))
     _finish(resources, problems, policy, formats, outputs, fail_on, sort, info,
-            baseline_path=baseline_path, write_baseline=write_baseline, docs_url=docs_url)
+            baseline_path=baseline_path, write_baseline=write_baseline, docs_url=docs_url,
+            min_allocation=min_allocation)
+
+
+def _coverage_change_since(diff_base: str, paths: list[Path], inputs, after: list, policy) -> dict:
+    """Allocation coverage of the whole scanned tree at the merge base and now."""
+    import tempfile
+
+    from tagcheck import engine
+    from tagcheck.sources.terraform.diff import DiffError, extract_base_tree
+    from tagcheck.sources.terraform.source import ScanInputError, scan as scan_terraform
+
+    prices = _prices(policy)
+    with tempfile.TemporaryDirectory(prefix="tagcheck-base-") as tmp:
+        try:
+            top = extract_base_tree(diff_base, paths[0] if paths[0].is_dir() else paths[0].parent, Path(tmp))
+        except DiffError as exc:
+            raise BadInput(f"--diff-base {diff_base}: {exc}") from None
+        old_paths = [Path(tmp) / p.resolve().relative_to(top) for p in paths]
+        try:
+            before = scan_terraform([p for p in old_paths if p.exists()], inputs, cwd=Path(tmp)).resources
+        except ScanInputError:
+            before = []
+    return _coverage_change(engine.allocation_of(before, policy, prices), engine.allocation_of(after, policy, prices))
+
+
+def _coverage_change(before: dict, after: dict) -> dict:
+    """Coverage by dollars before and after; None where there were no priced dollars."""
+    was = before["coverage_pct_usd"] if before.get("monthly_usd") else None
+    now = after["coverage_pct_usd"] if after.get("monthly_usd") else None
+    return {"coverage_before_pct_usd": was, "coverage_after_pct_usd": now,
+            "coverage_change_pts": round(now - was, 1) if was is not None and now is not None else None}
+
+
+def _prices(policy):
+    from tagcheck import engine
+
+    try:
+        return engine.pricebook_for(policy)
+    except ValueError as exc:
+        raise BadInput(f"{policy.source}: cost.prices: {exc}") from None
 
 
 def _only_changed(scanned, diff_base: str, first_path: Path):
@@ -111,7 +154,7 @@ def _only_changed(scanned, diff_base: str, first_path: Path):
 @_output_options
 @click.option("--changed-only", is_flag=True,
               help="Only resources the plan creates, updates or replaces (skip no-op).")
-def plan_command(plan_file, formats, outputs, fail_on, sort, docs_url, baseline_path, write_baseline, policy_path,
+def plan_command(plan_file, formats, outputs, fail_on, sort, docs_url, min_allocation, baseline_path, write_baseline, policy_path,
                  changed_only) -> None:
     """Check a plan: the JSON of `terraform show -json PLANFILE`."""
     from tagcheck.sources.plan import PlanError, load_plan
@@ -123,8 +166,15 @@ def plan_command(plan_file, formats, outputs, fail_on, sort, docs_url, baseline_
         raise BadInput(str(exc)) from None
     info = {"source": "plan", "skipped_unchanged": scanned.skipped_unchanged,
             "skipped_deleted": scanned.skipped_deleted, "other_provider_resources": scanned.other_providers}
+    from tagcheck import engine
+
+    prices = _prices(policy)
+    everything_after = load_plan(plan_file).resources if changed_only else scanned.resources
+    info.update(_coverage_change(engine.allocation_of(load_plan(plan_file, before=True).resources, policy, prices),
+                                 engine.allocation_of(everything_after, policy, prices)))
     _finish(scanned.resources, [], policy, formats, outputs, fail_on, sort, info,
-            baseline_path=baseline_path, write_baseline=write_baseline, docs_url=docs_url)
+            baseline_path=baseline_path, write_baseline=write_baseline, docs_url=docs_url,
+            min_allocation=min_allocation)
 
 
 def _parse_vars(variables: Sequence[str]) -> dict[str, str]:
@@ -148,15 +198,13 @@ def _load_policy(policy_path: Path | None, start: Path):
 
 
 def _finish(resources, problems, policy, formats, outputs, fail_on, sort="location", scan_info=None, *,
-            baseline_path: Path | None = None, write_baseline: Path | None = None, docs_url: str | None = None) -> None:
+            baseline_path: Path | None = None, write_baseline: Path | None = None, docs_url: str | None = None,
+            min_allocation: float | None = None) -> None:
     from tagcheck import engine
     from tagcheck.baseline import Baseline, BaselineError, write_baseline as save_baseline
     from tagcheck.report import render
 
-    try:
-        prices = engine.pricebook_for(policy)
-    except ValueError as exc:
-        raise BadInput(f"{policy.source}: cost.prices: {exc}") from None
+    prices = _prices(policy)
     try:
         baseline = Baseline.load(baseline_path) if baseline_path else None
     except BaselineError as exc:
@@ -178,7 +226,14 @@ def _finish(resources, problems, policy, formats, outputs, fail_on, sort="locati
                 Path(target).write_text(text, encoding="utf-8")
             except OSError as exc:
                 raise BadInput(f"{target}: cannot write: {exc.strerror}") from None
-    raise click.exceptions.Exit(engine.exit_status(result, fail_on))
+    status = engine.exit_status(result, fail_on)
+    if min_allocation is not None:
+        coverage = result.summary["allocation"]["coverage_pct_usd"]
+        below = coverage < min_allocation
+        click.echo(f"tagcheck: allocation coverage {coverage}% of estimated dollars "
+                   f"({'below' if below else 'meets'} --min-allocation {min_allocation:g}%)", err=True)
+        status = max(status, 1 if below else 0)
+    raise click.exceptions.Exit(status)
 
 
 def _format_targets(formats: Sequence[str], outputs: Sequence[str]) -> list[tuple[str, str]]:

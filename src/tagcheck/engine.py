@@ -234,6 +234,11 @@ def allocation(resources: Sequence[Resource], policy, costs: CostModel) -> dict:
     }
 
 
+def allocation_of(resources: Sequence[Resource], policy, prices) -> dict:
+    """Allocation coverage of a set of resources on their own (no rules run)."""
+    return allocation(resources, policy, CostModel(prices, resources))
+
+
 def cost_summary(findings: Sequence[Finding], resources: Sequence[Resource], costs: CostModel) -> dict:
     """Total estimated cost and the savings the advice offers, by lever.
 

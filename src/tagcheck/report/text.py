@@ -84,7 +84,13 @@ def summary_line(result: RunResult) -> str:
     allocation = summary.get("allocation") or {}
     if allocation.get("taggable_resources"):
         line += (f"; {allocation['fully_tagged']}/{allocation['taggable_resources']} taggable resources fully tagged "
-                 f"({allocation['coverage_pct']}%)")
+                 f"({allocation['coverage_pct']}%")
+        if allocation.get("monthly_usd"):
+            line += f"; {allocation['coverage_pct_usd']}% of estimated dollars"
+        line += ")"
+    if scan.get("coverage_change_pts") is not None:
+        line += (f"; allocation coverage {scan['coverage_before_pct_usd']}% → {scan['coverage_after_pct_usd']}% of dollars "
+                 f"with this change ({scan['coverage_change_pts']:+g} pts)")
     return line
 
 

@@ -37,7 +37,9 @@ class PlanScan:
     other_providers: int = 0
 
 
-def load_plan(path: Path, *, changed_only: bool = False, display: str | None = None) -> PlanScan:
+def load_plan(path: Path, *, changed_only: bool = False, display: str | None = None, before: bool = False) -> PlanScan:
+    """``before=True``: the resources as they are before the plan is applied (their prior
+    values; created resources absent), for the coverage change a plan causes."""
     doc = _read(path)
     shown = display or str(path)
     providers = _provider_configs(doc.get("configuration") or {})
@@ -50,6 +52,10 @@ def load_plan(path: Path, *, changed_only: bool = False, display: str | None = N
             scan.other_providers += 1
             continue
         actions = set((change.get("change") or {}).get("actions") or [])
+        if before:
+            if (change.get("change") or {}).get("before") is not None:
+                scan.resources.append(_resource(change, providers, config_providers, shown, state="before"))
+            continue
         if actions == {"delete"}:
             scan.skipped_deleted += 1
             continue
@@ -151,10 +157,13 @@ def _with_unknowns(value: Any, unknown: Any, where: str) -> Any:
 
 
 def _resource(change: Mapping[str, Any], providers: Mapping[str, _Provider], provider_keys: Mapping[str, str],
-              shown: str) -> Resource:
+              shown: str, state: str = "after") -> Resource:
     rtype, address = change["type"], change["address"]
     body = change.get("change") or {}
-    attrs = _with_unknowns(body.get("after") or {}, body.get("after_unknown") or {}, address)
+    if state == "before":
+        attrs = dict(body.get("before") or {})
+    else:
+        attrs = _with_unknowns(body.get("after") or {}, body.get("after_unknown") or {}, address)
     key = provider_keys.get(_config_address(change), "aws")
     provider = providers.get(key, _Provider())
     region = attrs.get("region") if isinstance(attrs.get("region"), str) else provider.region

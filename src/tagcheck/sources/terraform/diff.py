@@ -9,8 +9,10 @@ working tree, plus untracked files; deleted files mark their directory changed.
 
 from __future__ import annotations
 
+import io
 import re
 import subprocess
+import tarfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -97,3 +99,17 @@ def changed_addresses(scan: TerraformScan, change: Change) -> set[str]:
 
 def changed_files(change: Change) -> set[Path]:
     return set(change.lines) | change.whole
+
+
+def extract_base_tree(base_ref: str, cwd: Path, target: Path) -> Path:
+    """Write the merge base's tree into ``target`` (for the coverage before the change);
+    returns the repository top level the scanned paths are relative to."""
+    top = Path(_git(cwd, "rev-parse", "--show-toplevel").strip())
+    base = _git(cwd, "merge-base", base_ref, "HEAD").strip()
+    try:
+        archive = subprocess.run(["git", "archive", "--format=tar", base], cwd=top, capture_output=True, check=True).stdout
+    except subprocess.CalledProcessError as exc:
+        raise DiffError(f"git archive {base}: {exc.stderr.decode(errors='replace').strip()}") from None
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        tar.extractall(target, filter="data")
+    return top.resolve()
