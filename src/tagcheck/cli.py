@@ -10,6 +10,7 @@ imported inside the commands that use them, and nothing on these paths imports b
 
 from __future__ import annotations
 
+import os
 import sys
 import traceback
 from pathlib import Path
@@ -69,8 +70,13 @@ def cli() -> None:
               help="Terraform variable, as terraform plan -var (repeatable).")
 @click.option("--diff-base", metavar="REF",
               help="Only resources changed since the merge base with git REF (e.g. origin/main).")
-def scan(paths, formats, outputs, fail_on, sort, docs_url, min_allocation, baseline_path, write_baseline, policy_path, var_files,
-         variables, diff_base) -> None:
+@click.option("--jobs", "-j", type=click.IntRange(1, 256), default=None,
+              help="Processes for parsing files the cache does not hold (default: the number of CPUs).")
+@click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Parse cache directory (default: $XDG_CACHE_HOME/tagcheck).")
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the parse cache.")
+def scan(paths, formats, outputs, fail_on, sort, docs_url, min_allocation, baseline_path, write_baseline, policy_path,
+         var_files, variables, diff_base, jobs, cache_dir, no_cache) -> None:
     """Check Terraform code (.tf, .tf.json) in PATHS (directories or files; default: .)."""
     from tagcheck.sources.terraform.module import RootInputs
     from tagcheck.sources.terraform.source import ScanInputError, scan as scan_terraform
@@ -81,20 +87,21 @@ def scan(paths, formats, outputs, fail_on, sort, docs_url, min_allocation, basel
             raise BadInput(f"{var_file}: variables file not found")
     inputs = RootInputs(list(var_files), _parse_vars(variables))
     policy = _load_policy(policy_path, paths[0])
+    cache = _parse_cache(cache_dir, no_cache)
     try:
-        scanned = scan_terraform(paths, inputs)
+        scanned = scan_terraform(paths, inputs, cache=cache, jobs=jobs or os.cpu_count() or 1)
     except ScanInputError as exc:
         raise BadInput(str(exc)) from None
     resources, problems, info = scanned.resources, scanned.problems, {"source": "terraform"}
     if diff_base:
         resources, problems, info = _only_changed(scanned, diff_base, paths[0])
-        info.update(_coverage_change_since(diff_base, paths, inputs, scanned.resources, policy))
+        info.update(_coverage_change_since(diff_base, paths, inputs, scanned.resources, policy, cache))
     _finish(resources, problems, policy, formats, outputs, fail_on, sort, info,
             baseline_path=baseline_path, write_baseline=write_baseline, docs_url=docs_url,
             min_allocation=min_allocation)
 
 
-def _coverage_change_since(diff_base: str, paths: list[Path], inputs, after: list, policy) -> dict:
+def _coverage_change_since(diff_base: str, paths: list[Path], inputs, after: list, policy, cache) -> dict:
     """Allocation coverage of the whole scanned tree at the merge base and now."""
     import tempfile
 
@@ -110,7 +117,7 @@ def _coverage_change_since(diff_base: str, paths: list[Path], inputs, after: lis
             raise BadInput(f"--diff-base {diff_base}: {exc}") from None
         old_paths = [Path(tmp) / p.resolve().relative_to(top) for p in paths]
         try:
-            before = scan_terraform([p for p in old_paths if p.exists()], inputs, cwd=Path(tmp)).resources
+            before = scan_terraform([p for p in old_paths if p.exists()], inputs, cwd=Path(tmp), cache=cache).resources
         except ScanInputError:
             before = []
     return _coverage_change(engine.allocation_of(before, policy, prices), engine.allocation_of(after, policy, prices))
@@ -175,6 +182,12 @@ def plan_command(plan_file, formats, outputs, fail_on, sort, docs_url, min_alloc
     _finish(scanned.resources, [], policy, formats, outputs, fail_on, sort, info,
             baseline_path=baseline_path, write_baseline=write_baseline, docs_url=docs_url,
             min_allocation=min_allocation)
+
+
+def _parse_cache(cache_dir: Path | None, no_cache: bool):
+    from tagcheck.sources.terraform.cache import ParseCache, default_cache_dir
+
+    return ParseCache(None if no_cache else (cache_dir or default_cache_dir()))
 
 
 def _parse_vars(variables: Sequence[str]) -> dict[str, str]:

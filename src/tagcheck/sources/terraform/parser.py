@@ -26,7 +26,6 @@ from __future__ import annotations
 import json
 import os
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +33,8 @@ import hcl2
 import hcl2.parser
 from lark import Token, Tree
 from lark.exceptions import UnexpectedInput
+
+from tagcheck.sources.terraform.syntax import Block, ParseError
 
 HCL2_VERSION = getattr(hcl2, "__version__", "unknown")
 
@@ -54,32 +55,6 @@ def _ensure_writable_grammar_cache() -> None:
 
 
 _ensure_writable_grammar_cache()
-
-
-@dataclass
-class Block:
-    type: str
-    labels: tuple[str, ...]
-    line: int
-    end_line: int
-    attrs: dict[str, tuple[Any, int]] = field(default_factory=dict)  # name -> (expr, line)
-    blocks: list["Block"] = field(default_factory=list)
-
-    def to_plain(self) -> tuple:
-        return (self.type, self.labels, self.line, self.end_line, self.attrs, [b.to_plain() for b in self.blocks])
-
-    @classmethod
-    def from_plain(cls, plain: tuple) -> "Block":
-        type_, labels, line, end_line, attrs, blocks = plain
-        return cls(type_, tuple(labels), line, end_line, dict(attrs), [cls.from_plain(b) for b in blocks])
-
-
-class ParseError(Exception):
-    def __init__(self, message: str, line: int | None = None, column: int | None = None):
-        super().__init__(message)
-        self.message = message
-        self.line = line
-        self.column = column
 
 
 def parse_file(path: Path, text: str) -> list[Block]:

@@ -13,11 +13,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tagcheck.model import Location, Resource, SourceProblem
-from tagcheck.sources.terraform import parser
-from tagcheck.sources.terraform.evaluate import evaluate_or_unknown, Scope
+from tagcheck.sources.terraform.cache import ParseCache
+from tagcheck.sources.terraform.evaluate import Scope, evaluate_or_unknown
 from tagcheck.sources.terraform.module import (
     ModuleDir, ModuleEvaluator, ParsedFile, RootInputs, module_source_is_local, read_vars_file,
 )
+from tagcheck.sources.terraform.syntax import Block, ParseError
+
+# Below this many files to parse, starting worker processes costs more than it saves.
+MIN_FILES_FOR_WORKERS = 24
 
 _SKIP_DIRS = {"node_modules", "__pycache__"}
 
@@ -42,15 +46,25 @@ def is_terraform_file(path: Path) -> bool:
     return path.name.endswith(".tf") or path.name.endswith(".tf.json")
 
 
-def scan(paths: list[Path], inputs: RootInputs | None = None, cwd: Path | None = None) -> TerraformScan:
+def scan(paths: list[Path], inputs: RootInputs | None = None, cwd: Path | None = None, *,
+         cache: ParseCache | None = None, jobs: int = 1) -> TerraformScan:
+    """``cache``: where parsed files are kept between runs (None: no cache); ``jobs``:
+    processes for parsing what the cache does not have."""
     inputs = inputs or RootInputs()
-    loader = _DirLoader(cwd or Path.cwd())
+    loader = _DirLoader(cwd or Path.cwd(), cache or ParseCache(None), jobs)
     roots = _roots(paths, loader)
-    evaluator = ModuleEvaluator(loader.load, loader.read_vars, parser.parse_expression, loader.display)
+    evaluator = ModuleEvaluator(loader.load, loader.read_vars, _parse_expression, loader.display)
     for root in roots:
         evaluator.evaluate_root(root, inputs)
+    loader.cache.prune()
     return TerraformScan(evaluator.resources, evaluator.problems, roots, evaluator.directory_chains,
                          loader.loaded(), loader.cwd)
+
+
+def _parse_expression(text: str):
+    from tagcheck.sources.terraform import parser  # only --var values that look like HCL need it
+
+    return parser.parse_expression(text)
 
 
 def _roots(paths: list[Path], loader: "_DirLoader") -> list[Path]:
@@ -63,6 +77,7 @@ def _roots(paths: list[Path], loader: "_DirLoader") -> list[Path]:
             explicit.append(path.parent.resolve())
         else:
             discovered.extend(_module_dirs(path))
+    loader.prefetch(explicit + discovered)
     called: set[Path] = set()
     for directory in discovered:
         called.update(_local_calls(loader.load(directory)))
@@ -129,11 +144,14 @@ def _merge_override(mod: ModuleDir, override: ParsedFile, shown: str) -> None:
 
 
 class _DirLoader:
-    """Parses each module directory once per run."""
+    """Parses each module directory once per run, through the cache."""
 
-    def __init__(self, cwd: Path):
+    def __init__(self, cwd: Path, cache: ParseCache, jobs: int = 1):
         self.cwd = cwd.resolve()
+        self.cache = cache
+        self.jobs = max(1, jobs)
         self._dirs: dict[Path, ModuleDir] = {}
+        self._parsed: dict[Path, tuple] = {}  # file → ("ok", plain blocks) | ("error", message, line, column)
 
     def display(self, path: Path) -> str:
         try:
@@ -151,21 +169,52 @@ class _DirLoader:
             self._dirs[directory] = self._parse_dir(directory)
         return self._dirs[directory]
 
+    def prefetch(self, directories: list[Path]) -> None:
+        """Parse every Terraform file of these directories that the cache does not hold,
+        in worker processes when there are enough of them (results in file order)."""
+        work: list[tuple[str, str, str]] = []
+        keys: dict[str, str] = {}
+        for directory in directories:
+            for path in _terraform_files(directory):
+                try:
+                    data = path.read_bytes()
+                    text = data.decode("utf-8-sig")
+                except (OSError, UnicodeDecodeError):
+                    continue  # reported with its line when the directory is loaded
+                key = self.cache.key(_kind(path), data)
+                cached = self.cache.get(key)
+                if cached is not None:
+                    self._parsed[path] = cached
+                else:
+                    work.append((str(path), text, key))
+                    keys[str(path)] = key
+        if not work:
+            return
+        if self.jobs > 1 and len(work) >= MIN_FILES_FOR_WORKERS:
+            from concurrent.futures import ProcessPoolExecutor
+
+            with ProcessPoolExecutor(max_workers=self.jobs) as pool:
+                results = list(pool.map(_parse_to_plain, [(p, t) for p, t, _ in work],
+                                        chunksize=max(1, len(work) // (self.jobs * 8))))
+        else:
+            results = [_parse_to_plain((p, t)) for p, t, _ in work]
+        for (path, _text, key), result in zip(work, results):
+            self._parsed[Path(path)] = result
+            self.cache.put(key, result)
+
     def _parse_dir(self, directory: Path) -> ModuleDir:
         mod = ModuleDir(directory)
         try:
-            names = sorted(os.listdir(directory))
+            files = _terraform_files(directory, strict=True)
         except OSError as exc:
             mod.problems.append(SourceProblem("TC001", f"cannot list directory: {exc.strerror}",
                                               Location(self.display(directory))))
             return mod
         overrides = []
-        for name in names:
-            path = directory / name
-            if is_terraform_file(path) and path.is_file():
-                parsed = self._parse_file(path, mod)
-                if parsed is not None:
-                    (overrides if _is_override(path) else mod.files).append(parsed)
+        for path in files:
+            parsed = self._parse_file(path, mod)
+            if parsed is not None:
+                (overrides if _is_override(path) else mod.files).append(parsed)
         for parsed in overrides:  # lexical order, after every primary file, as Terraform does
             _merge_override(mod, parsed, self.display(parsed.path))
         return mod
@@ -173,22 +222,70 @@ class _DirLoader:
     def _parse_file(self, path: Path, mod: ModuleDir) -> ParsedFile | None:
         shown = self.display(path)
         try:
-            text = path.read_bytes().decode("utf-8-sig")
+            data = path.read_bytes()
+            text = data.decode("utf-8-sig")
         except OSError as exc:
             mod.problems.append(SourceProblem("TC001", f"cannot read file: {exc.strerror}", Location(shown)))
             return None
         except UnicodeDecodeError as exc:
-            line = path.read_bytes()[: exc.start].count(b"\n") + 1
+            line = data[: exc.start].count(b"\n") + 1
             mod.problems.append(SourceProblem("TC001", "file is not valid UTF-8", Location(shown, line, line)))
             return None
-        try:
-            blocks = parser.parse_file(path, text)
-        except parser.ParseError as exc:
-            mod.problems.append(SourceProblem(
-                "TC001", exc.message, Location(shown, exc.line, exc.line, exc.column),
-                {"column": exc.column} if exc.column else {}))
+        result = self._parsed.pop(path, None)
+        if result is None:
+            key = self.cache.key(_kind(path), data)
+            result = self.cache.get(key)
+            if result is None:
+                result = _parse_to_plain((str(path), text))
+                self.cache.put(key, result)
+        if result[0] == "error":
+            _, message, line, column = result
+            mod.problems.append(SourceProblem("TC001", message, Location(shown, line, line, column),
+                                              {"column": column} if column else {}))
             return None
-        return ParsedFile(path, blocks, text.splitlines())
+        return ParsedFile(path, [Block.from_plain(b) for b in result[1]], text.splitlines())
 
     def read_vars(self, path: Path) -> dict:
-        return read_vars_file(path, parser.parse_attribute_file, parser.ParseError)
+        return read_vars_file(path, self._parse_attributes, ParseError)
+
+    def _parse_attributes(self, text: str) -> dict:
+        key = self.cache.key("tfvars", text.encode())
+        result = self.cache.get(key)
+        if result is None:
+            from tagcheck.sources.terraform import parser
+
+            try:
+                result = ("ok", parser.parse_attribute_file(text))
+            except ParseError as exc:
+                result = ("error", exc.message, exc.line, exc.column)
+            self.cache.put(key, result)
+        if result[0] == "error":
+            raise ParseError(result[1], result[2], result[3])
+        return result[1]
+
+
+def _kind(path: Path) -> str:
+    return "tf.json" if path.name.endswith(".json") else "tf"
+
+
+def _terraform_files(directory: Path, strict: bool = False) -> list[Path]:
+    try:
+        names = sorted(os.listdir(directory))
+    except OSError:
+        if strict:
+            raise
+        return []
+    return [directory / n for n in names if is_terraform_file(Path(n)) and (directory / n).is_file()]
+
+
+def _parse_to_plain(item: tuple[str, str]) -> tuple:
+    """Worker: one file's text → its plain parse (marshal-able, picklable)."""
+    from tagcheck.sources.terraform import parser
+
+    path, text = item
+    try:
+        return ("ok", [b.to_plain() for b in parser.parse_file(Path(path), text)])
+    except ParseError as exc:
+        return ("error", exc.message, exc.line, exc.column)
+    except RecursionError:
+        return ("error", "file nested too deeply to parse", None, None)

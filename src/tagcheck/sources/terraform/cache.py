@@ -1,0 +1,122 @@
+"""Content-addressed cache of parsed files, so an unchanged file costs a hash and a read.
+
+Key: sha256 of the file's bytes, what kind of parse it is (.tf, .tf.json, tfvars), the
+versions of tagcheck and python-hcl2, and the plain-form version. Value: the plain parse
+(syntax.Block tuples, or the parse error) serialised with ``marshal`` — fast, and loading
+it never imports hcl2, so a warm run does not pay for the parser at all.
+
+Safe under concurrent runs: entries are written to a temporary file and renamed into place
+(atomic on POSIX). A corrupt or truncated entry is ignored and rewritten. The cache is
+bounded: after a run that wrote entries, the oldest are deleted until it is under its
+size limit again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import marshal
+import os
+import tempfile
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from tagcheck import __version__
+
+PLAIN_FORM_VERSION = 1  # bump when parser.py's output shape changes
+DEFAULT_MAX_BYTES = 256 * 1024 * 1024
+
+
+@cache
+def _salt() -> bytes:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        hcl2_version = version("python-hcl2")
+    except PackageNotFoundError:
+        hcl2_version = "unknown"
+    return f"tagcheck {__version__}|python-hcl2 {hcl2_version}|plain {PLAIN_FORM_VERSION}|".encode()
+
+
+def default_cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "tagcheck"
+
+
+class ParseCache:
+    """``directory`` None: a cache that stores nothing (``--no-cache``)."""
+
+    def __init__(self, directory: Path | None, max_bytes: int = DEFAULT_MAX_BYTES):
+        self.directory = directory / "parse" if directory is not None else None
+        self.max_bytes = max_bytes
+        self.hits = self.misses = self.writes = 0
+
+    def key(self, kind: str, data: bytes) -> str:
+        return hashlib.sha256(_salt() + kind.encode() + b"|" + data).hexdigest()
+
+    def _path(self, key: str) -> Path:
+        return self.directory / key[:2] / key
+
+    def get(self, key: str) -> Any | None:
+        if self.directory is None:
+            return None
+        try:
+            value = marshal.loads(self._path(key).read_bytes())
+        except FileNotFoundError:
+            self.misses += 1
+            return None
+        except (OSError, ValueError, EOFError, TypeError):  # unreadable or corrupt: parse again
+            self.misses += 1
+            return None
+        self.hits += 1
+        return value
+
+    def put(self, key: str, value: Any) -> None:
+        if self.directory is None:
+            return
+        target = self._path(key)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(marshal.dumps(value))
+            os.replace(tmp, target)
+            self.writes += 1
+        except (OSError, ValueError):
+            # a read-only or full disk makes the run slower, never wrong
+            try:
+                os.unlink(tmp)  # type: ignore[possibly-undefined]
+            except (OSError, NameError):
+                pass
+
+    def prune(self) -> None:
+        """Delete the least recently written entries while the cache is over its limit."""
+        if self.directory is None or not self.writes:
+            return
+        entries = []
+        total = 0
+        for shard in _scandir(self.directory):
+            for entry in _scandir(Path(shard.path)):
+                try:
+                    stat = entry.stat()
+                except OSError:
+                    continue
+                entries.append((stat.st_mtime, stat.st_size, entry.path))
+                total += stat.st_size
+        if total <= self.max_bytes:
+            return
+        for _mtime, size, path in sorted(entries):
+            try:
+                os.unlink(path)
+            except OSError:
+                continue
+            total -= size
+            if total <= self.max_bytes * 0.8:
+                break
+
+
+def _scandir(path: Path):
+    try:
+        return list(os.scandir(path))
+    except OSError:
+        return []

@@ -1,0 +1,114 @@
+"""The parse cache: correct when files change, robust to corruption and concurrent runs."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from tagcheck.sources.terraform.cache import ParseCache
+from tagcheck.sources.terraform.source import scan
+
+TF = 'variable "team" {\n  default = "ml"\n}\n\nresource "aws_sqs_queue" "q" {\n  tags = { team = var.team }\n}\n'
+
+
+def _tags(root: Path, cache_dir: Path) -> tuple[dict, ParseCache]:
+    cache = ParseCache(cache_dir)
+    result = scan([root], cwd=root, cache=cache)
+    (resource,) = result.resources
+    return resource.tags.known_dict(), cache
+
+
+def test_edit_a_file_and_it_is_parsed_again(tmp_path):
+    root, cache_dir = tmp_path / "tf", tmp_path / "cache"
+    root.mkdir()
+    (root / "main.tf").write_text(TF)
+    assert _tags(root, cache_dir)[0] == {"team": "ml"}
+    tags, cache = _tags(root, cache_dir)
+    assert tags == {"team": "ml"} and cache.hits == 1 and cache.misses == 0
+    (root / "main.tf").write_text(TF.replace('"ml"', '"data"'))
+    tags, cache = _tags(root, cache_dir)
+    assert tags == {"team": "data"} and cache.misses == 1
+
+
+def test_edit_tfvars_and_the_module_is_evaluated_again(tmp_path):
+    root, cache_dir = tmp_path / "tf", tmp_path / "cache"
+    root.mkdir()
+    (root / "main.tf").write_text('provider "aws" {}\n' + TF)
+    (root / "terraform.tfvars").write_text('team = "a"\n')
+    assert _tags(root, cache_dir)[0] == {"team": "a"}
+    (root / "terraform.tfvars").write_text('team = "b"\n')
+    assert _tags(root, cache_dir)[0] == {"team": "b"}
+
+
+def test_a_corrupt_entry_is_ignored_and_rewritten(tmp_path):
+    root, cache_dir = tmp_path / "tf", tmp_path / "cache"
+    root.mkdir()
+    (root / "main.tf").write_text(TF)
+    _tags(root, cache_dir)
+    (entry,) = [p for p in (cache_dir / "parse").rglob("*") if p.is_file()]
+    entry.write_bytes(b"\x00garbage")
+    tags, cache = _tags(root, cache_dir)
+    assert tags == {"team": "ml"} and cache.writes == 1
+    tags, cache = _tags(root, cache_dir)
+    assert cache.hits == 1
+
+
+def test_parse_errors_are_cached_with_their_line(tmp_path):
+    root, cache_dir = tmp_path / "tf", tmp_path / "cache"
+    root.mkdir()
+    (root / "bad.tf").write_text('resource "aws_sqs_queue" "q" {\n  tags = {\n')
+    for _ in range(2):
+        result = scan([root], cwd=root, cache=ParseCache(cache_dir))
+        (problem,) = result.problems
+        assert problem.rule == "TC001" and problem.location.file == "bad.tf" and problem.location.line == 3
+
+
+def test_cache_is_bounded(tmp_path):
+    root, cache_dir = tmp_path / "tf", tmp_path / "cache"
+    root.mkdir()
+    for i in range(30):
+        (root / f"f{i}.tf").write_text(f'resource "aws_sqs_queue" "q{i}" {{\n  tags = {{ n = "{"x" * 400}" }}\n}}\n')
+    cache = ParseCache(cache_dir, max_bytes=4000)
+    scan([root], cwd=root, cache=cache)
+    total = sum(p.stat().st_size for p in (cache_dir / "parse").rglob("*") if p.is_file())
+    assert 0 < total <= 4000
+
+
+def test_two_concurrent_runs_are_both_correct(tmp_path):
+    root, cache_dir = tmp_path / "tf", tmp_path / "cache"
+    root.mkdir()
+    for i in range(40):
+        (root / f"f{i}.tf").write_text(f'resource "aws_sqs_queue" "q{i}" {{\n  tags = {{ team = "t{i}" }}\n}}\n')
+    cmd = [sys.executable, "-m", "tagcheck", "scan", str(root), "--cache-dir", str(cache_dir), "-f", "json",
+           "--fail-on", "never", "--jobs", "2"]
+    runs = [subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True) for _ in range(3)]
+    outputs = [json.loads(p.communicate(timeout=300)[0]) for p in runs]
+    assert all(p.returncode == 0 for p in runs)
+    assert all(o["summary"]["resources"] == 40 for o in outputs)
+    assert outputs[0]["findings"] == outputs[1]["findings"] == outputs[2]["findings"]
+
+
+def test_parallel_parse_gives_the_same_result_in_the_same_order(tmp_path):
+    root = tmp_path / "tf"
+    root.mkdir()
+    for i in range(60):
+        (root / f"f{i:02}.tf").write_text(f'resource "aws_sqs_queue" "q{i}" {{\n  tags = {{ team = "t{i}" }}\n}}\n')
+    one = scan([root], cwd=root, jobs=1)
+    two = scan([root], cwd=root, jobs=2)
+    assert [r.address for r in one.resources] == [r.address for r in two.resources]
+    assert [r.tags for r in one.resources] == [r.tags for r in two.resources]
+
+
+def test_a_warm_run_does_not_import_the_parser(tmp_path):
+    root, cache_dir = tmp_path / "tf", tmp_path / "cache"
+    root.mkdir()
+    (root / "main.tf").write_text(TF)
+    code = ("import sys, contextlib, io\nfrom tagcheck.cli import main\n"
+            "with contextlib.redirect_stdout(io.StringIO()):\n"
+            f"    main(['scan', {str(root)!r}, '--cache-dir', {str(cache_dir)!r}])\n"
+            "print('hcl2' in sys.modules, 'lark' in sys.modules)")
+    runs = [subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+            for _ in range(2)]
+    assert runs == [["True", "True"], ["False", "False"]]
