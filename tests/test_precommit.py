@@ -67,3 +67,32 @@ def test_hook_fails_with_file_line_and_fix(user_repo, tmp_path):
     assert "Failed" in result.stdout
     assert "storage/main.tf:1: error TAG001 aws_s3_bucket.data: missing required tag: cost-center" in result.stdout
     assert "fix:" in result.stdout
+
+
+def test_a_changed_child_module_is_checked_through_the_roots_that_call_it(tmp_path):
+    """Direct call (no framework): what the hook runs for a change inside modules/bucket."""
+    import contextlib
+    import io
+    import json as _json
+
+    from tagcheck.cli import main
+
+    repo = tmp_path / "infra"
+    (repo / "modules" / "bucket").mkdir(parents=True)
+    (repo / "live").mkdir()
+    (repo / ".git").mkdir()  # the repository boundary callers are searched in
+    (repo / ".tagcheck.yaml").write_text(POLICY)
+    (repo / "modules" / "bucket" / "main.tf").write_text(
+        'variable "tags" {\n  default = {}\n}\nresource "aws_s3_bucket" "this" {\n  tags = var.tags\n}\n')
+    (repo / "live" / "main.tf").write_text(
+        'provider "aws" {}\nmodule "ok" {\n  source = "../modules/bucket"\n  tags = { team = "a", "cost-center" = "cc-1" }\n}\n'
+        'module "bad" {\n  source = "../modules/bucket"\n  tags = { team = "a" }\n}\n'
+        'resource "aws_sqs_queue" "unrelated" {}\n')
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        status = main(["scan", str(repo / "modules" / "bucket" / "main.tf"), "-f", "json"])
+    doc = _json.loads(out.getvalue())
+    assert status == 1
+    # evaluated with the callers' tags (not "supplied by the caller"), unrelated resources left out
+    assert {(f["rule"], f["resource"]["address"]) for f in doc["findings"]} == {("TAG001", "module.bad.aws_s3_bucket.this")}
+    assert doc["summary"]["resources"] == 2

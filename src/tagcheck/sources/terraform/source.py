@@ -3,12 +3,17 @@
 Given directories, every directory below holding ``.tf``/``.tf.json`` files is a module;
 those that no other scanned module calls (through a local ``source``) are the roots
 evaluated. Given files (as pre-commit passes them), their directories are evaluated
-whole, each as a root: a tag set in ``locals.tf`` matters to ``main.tf``.
+whole, each as a root: a tag set in ``locals.tf`` matters to ``main.tf``. When such a
+directory is a reusable module that other modules of the repository call, the roots that
+call it are evaluated instead (its tags come from them) and only the resources evaluated
+through the changed directory are kept. Callers are found with a text search for local
+``source = "./…"`` lines, so an unchanged repository is not parsed for it.
 """
 
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -52,13 +57,20 @@ def scan(paths: list[Path], inputs: RootInputs | None = None, cwd: Path | None =
     processes for parsing what the cache does not have."""
     inputs = inputs or RootInputs()
     loader = _DirLoader(cwd or Path.cwd(), cache or ParseCache(None), jobs)
-    roots = _roots(paths, loader)
+    roots, focus = _roots(paths, loader)
     evaluator = ModuleEvaluator(loader.load, loader.read_vars, _parse_expression, loader.display)
     for root in roots:
         evaluator.evaluate_root(root, inputs)
     loader.cache.prune()
-    return TerraformScan(evaluator.resources, evaluator.problems, roots, evaluator.directory_chains,
-                         loader.loaded(), loader.cwd)
+    resources, problems = evaluator.resources, evaluator.problems
+    if focus:  # keep, of the callers' roots, only what was evaluated through a changed module
+        chains = evaluator.directory_chains
+        resources = [r for r in resources if not chains.get(r.address) or chains[r.address][0] not in focus.callers
+                     or not focus.isdisjoint(chains[r.address])]
+        context = focus.callers - (set(roots) - focus.callers)
+        problems = [p for p in problems if p.location.file is None
+                    or (loader.cwd / p.location.file).resolve().parent not in context]
+    return TerraformScan(resources, problems, roots, evaluator.directory_chains, loader.loaded(), loader.cwd)
 
 
 def _parse_expression(text: str):
@@ -67,7 +79,17 @@ def _parse_expression(text: str):
     return parser.parse_expression(text)
 
 
-def _roots(paths: list[Path], loader: "_DirLoader") -> list[Path]:
+class _Focus(set):
+    """Changed reusable-module directories evaluated through their callers' roots."""
+
+    callers: set[Path]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.callers = set()
+
+
+def _roots(paths: list[Path], loader: "_DirLoader") -> tuple[list[Path], _Focus]:
     explicit: list[Path] = []
     discovered: list[Path] = []
     for path in paths:
@@ -78,12 +100,57 @@ def _roots(paths: list[Path], loader: "_DirLoader") -> list[Path]:
         else:
             discovered.extend(_module_dirs(path))
     loader.prefetch(explicit + discovered)
+    focus = _Focus()
+    explicit_roots: list[Path] = []
+    for directory in dict.fromkeys(explicit):
+        callers = _calling_roots(directory, loader) if loader.load(directory).looks_like_reusable_module else []
+        if callers:
+            focus.add(directory)
+            focus.callers.update(callers)
+            explicit_roots.extend(callers)
+        else:
+            explicit_roots.append(directory)
     called: set[Path] = set()
     for directory in discovered:
         called.update(_local_calls(loader.load(directory)))
     roots = [d for d in discovered if d not in called]
     seen: set[Path] = set()
-    return [d for d in explicit + roots if not (d in seen or seen.add(d))]
+    return [d for d in explicit_roots + roots if not (d in seen or seen.add(d))], focus
+
+
+_LOCAL_SOURCE = re.compile(rb'source\s*[=:]\s*"(\.\.?/[^"]*)"')
+
+
+def _calling_roots(directory: Path, loader: "_DirLoader") -> list[Path]:
+    """The root modules of the repository that call ``directory`` (through any chain of
+    local module calls); empty when nothing calls it or there is no repository."""
+    top = next((d for d in (directory, *directory.parents) if (d / ".git").exists()), None)
+    if top is None:
+        return []
+    callers_of: dict[Path, set[Path]] = {}
+    for module_dir in _module_dirs(top):
+        for path in _terraform_files(module_dir):
+            try:
+                data = path.read_bytes()
+            except OSError:
+                continue
+            for match in _LOCAL_SOURCE.finditer(data):
+                target = (module_dir / match.group(1).decode("utf-8", "replace")).resolve()
+                callers_of.setdefault(target, set()).add(module_dir)
+    roots: list[Path] = []
+    seen = {directory}
+    todo = [directory]
+    while todo:
+        current = todo.pop()
+        callers = callers_of.get(current, set())
+        # a text match is only a candidate: confirm it with the parsed module call
+        callers = {c for c in callers if current in _local_calls(loader.load(c))}
+        if not callers and current != directory:
+            roots.append(current)
+        for caller in sorted(callers - seen):
+            seen.add(caller)
+            todo.append(caller)
+    return sorted(roots)
 
 
 def _module_dirs(top: Path) -> list[Path]:
