@@ -333,6 +333,12 @@ def init(target: Path, force: bool) -> None:
 def _register_optional_commands() -> None:
     """Commands that live in their own modules (their heavy imports stay inside them)."""
     try:
+        from tagcheck.cli_report import report_command
+    except ImportError:  # pragma: no cover - the showback report is part of the package
+        pass
+    else:
+        cli.add_command(report_command, "report")
+    try:
         from tagcheck.cli_aws import aws_command
     except ImportError:  # pragma: no cover - the live audit is part of the package
         return

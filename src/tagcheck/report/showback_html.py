@@ -73,13 +73,16 @@ figure.chart figcaption{font-weight:600;margin-bottom:4px}
 figure.chart svg{width:100%;height:auto;display:block}
 svg text{font-size:12px;fill:var(--fg)}
 svg text.amount{fill:var(--muted);font-variant-numeric:tabular-nums}
-svg .bar rect{fill:var(--bar)}
-svg .bar.unallocated rect{fill:var(--bad)}
+svg .bar rect.v{fill:var(--bar)}
+svg .bar.saving rect.v{fill:var(--good)}
+svg .bar.unknown rect.v,svg .bar.other rect.v{fill:var(--unk)}
+svg .bar.unallocated rect.v{fill:var(--bad)}
 svg .bar.unallocated text{fill:var(--bad);font-weight:700}
-svg .bar.unknown rect,svg .bar.other rect{fill:var(--unk)}
-svg .bar.saving rect{fill:var(--good)}
-svg .bar:hover rect{opacity:.75}
+svg .bar:hover rect.v{opacity:.75}
 svg rect.track{fill:var(--card)}
+#allocation-bar .allocated rect{fill:var(--bar)}
+#allocation-bar .unallocated rect{fill:var(--bad)}
+#allocation-bar .unknown rect{fill:var(--unk)}
 table{border-collapse:collapse;width:100%;font-variant-numeric:tabular-nums;margin:4px 0 8px}
 th,td{padding:4px 8px;border-bottom:1px solid var(--line);text-align:left;vertical-align:top}
 th{font-weight:600;background:var(--card)}
@@ -160,7 +163,7 @@ def usd(value: float | None) -> str:
 
 
 def pct(value: float) -> str:
-    return f"{value:g}%"
+    return f"{value:.1f}%"
 
 
 def slug(key: str) -> str:
@@ -262,21 +265,20 @@ def _headline(doc: Mapping[str, Any]) -> str:
 
 def _allocation_bar(alloc: Mapping[str, Any], totals: Mapping[str, Any]) -> str:
     width, height = 1000, 18
-    parts = [("allocated", alloc["allocated_monthly_usd"], "var(--bar)"),
-             ("unallocated", alloc["unallocated_monthly_usd"], "var(--bad)"),
-             ("unknown", alloc["unknown_monthly_usd"], "var(--unk)")]
-    whole = sum(v for _, v, _ in parts)
+    parts = [("allocated", alloc["allocated_monthly_usd"]), ("unallocated", alloc["unallocated_monthly_usd"]),
+             ("unknown", alloc["unknown_monthly_usd"])]
+    whole = sum(v for _, v in parts)
     svg = [f'<svg id="allocation-bar" viewBox="0 0 {width} {height}" role="img" '
            'aria-label="allocated, unallocated and unknown share of the dollars">',
            f'<rect class="track" x="0" y="0" width="{width}" height="{height}" rx="4"/>']
     x = 0.0
-    for name, value, colour in parts:
+    for name, value in parts:
         if not whole or not value:
             continue
         w = width * value / whole
         share = 100.0 * value / whole
         svg.append(f'<g class="part {name}"><title>{name}: {usd(value)}/mo ({share:.1f}%)</title>'
-                   f'<rect x="{x:.1f}" y="0" width="{w:.1f}" height="{height}" fill="{colour}"/></g>')
+                   f'<rect x="{x:.1f}" y="0" width="{w:.1f}" height="{height}"/></g>')
         x += w
     svg.append("</svg>")
     legend = ('<p class="legend muted"><span><i class="swatch sw-alloc"></i>allocated '
@@ -323,7 +325,7 @@ def _nums(bucket: Mapping[str, Any]) -> dict:
 
 def _svg_bars(rows: Sequence[dict], *, element_id: str, caption: str, extra_class: str = "",
               show_share: bool = True) -> str:
-    width, label_w, bar_x, bar_w, row_h, top = 520, 158, 164, 236, 24, 4
+    width, label_w, bar_x, bar_w, row_h, top = 572, 158, 164, 236, 24, 4
     height = top * 2 + row_h * max(1, len(rows))
     biggest = max([r["monthly_usd"] for r in rows] + [0.0])
     out = [f'<figure class="chart" id="{element_id}">', f"<figcaption>{caption}</figcaption>",
@@ -337,16 +339,16 @@ def _svg_bars(rows: Sequence[dict], *, element_id: str, caption: str, extra_clas
             w = 1.5
         classes = " ".join(c for c in ("bar", row["kind"] if row["kind"] != "value" else "", extra_class) if c)
         data_value = f' data-value="{attr(row["value"])}"' if row.get("value") is not None else ""
-        amount = usd(row["monthly_usd"]) + (f" · {row['share_pct']:g}%" if show_share else "")
+        amount = usd(row["monthly_usd"]) + (f" · {row['share_pct']:.1f}%" if show_share else "")
         resources = row.get("resources")
-        tip = f"{row['tip']}: {usd(row['monthly_usd'])}/mo" + (f", {row['share_pct']:g}% of the total" if show_share else "")
+        tip = f"{row['tip']}: {usd(row['monthly_usd'])}/mo" + (f", {row['share_pct']:.1f}% of the total" if show_share else "")
         if resources is not None:
             tip += f", {resources} resource{'s' if resources != 1 else ''}"
         out.append(
             f'<g class="{classes}"{data_value} data-usd="{row["monthly_usd"]}">'
             f"<title>{text(tip)}</title>"
             f'<rect class="track" x="{bar_x}" y="{y + 4}" width="{bar_w}" height="{row_h - 8}" rx="2"/>'
-            f'<rect x="{bar_x}" y="{y + 4}" width="{w:.1f}" height="{row_h - 8}" rx="2"/>'
+            f'<rect class="v" x="{bar_x}" y="{y + 4}" width="{w:.1f}" height="{row_h - 8}" rx="2"/>'
             f'<text class="label" x="{label_w}" y="{y + 16}" text-anchor="end">{row["label"]}</text>'
             f'<text class="amount" x="{bar_x + w + 6:.1f}" y="{y + 16}">{text(amount)}</text>'
             "</g>")

@@ -25,14 +25,17 @@ def usd(value: float | None) -> str:
 
 
 def _pct(value: float) -> str:
-    return f"{value:g}%"
+    return f"{value:.1f}%"
 
 
-def render(document: Mapping[str, Any], *, title: str = "tagcheck showback", **_options: Any) -> str:
+def render(document: Mapping[str, Any], *, title: str = "tagcheck showback", max_values: int = 50,
+           **_options: Any) -> str:
+    """``max_values``: value rows per key table (the rest are summed in one row; the JSON
+    and CSV formats have them all)."""
     out: list[str] = [f"## {markdown_cell(title)}", ""]
     out += _headline(document)
     for key in display_keys(document["by_key"]):
-        out += _key_table(key, document["by_key"][key])
+        out += _key_table(key, document["by_key"][key], max_values)
     out += _savings(document["savings"])
     out += _findings(document["top_findings"])
     out += _unpriced(document["unpriced"])
@@ -70,7 +73,7 @@ def _special(name: str, bucket: Mapping[str, Any]) -> str:
     return label
 
 
-def _key_table(key: str, table: Mapping[str, Any]) -> list[str]:
+def _key_table(key: str, table: Mapping[str, Any], max_values: int) -> list[str]:
     lines = [f"### Cost by {markdown_cell(key)}", "",
              f"| {markdown_cell(key)} | \\$/mo | share | resources | unpriced | possible saving/mo |",
              "| --- | ---: | ---: | ---: | ---: | ---: |"]
@@ -79,8 +82,14 @@ def _key_table(key: str, table: Mapping[str, Any]) -> list[str]:
         return (f"| {label} | {usd(b['monthly_usd'])} | {_pct(b['share_pct'])} | {b['resources']} | {b['unpriced']} "
                 f"| {usd(b['possible_saving_monthly_usd'])} |")
 
-    for value in table["values"]:
+    for value in table["values"][:max_values]:
         lines.append(row(markdown_cell(value["value"]), value))
+    rest = table["values"][max_values:]
+    if rest:
+        lines.append(f"| *{len(rest)} more values* | {usd(round(sum(v['monthly_usd'] for v in rest), 2))} "
+                     f"| {_pct(round(sum(v['share_pct'] for v in rest), 1))} | {sum(v['resources'] for v in rest)} "
+                     f"| {sum(v['unpriced'] for v in rest)} "
+                     f"| {usd(round(sum(v['possible_saving_monthly_usd'] for v in rest), 2))} |")
     lines.append(row(_special("unallocated", table["unallocated"]), table["unallocated"]))
     if table["unknown"]["resources"]:
         lines.append(row(_special("unknown", table["unknown"]), table["unknown"]))

@@ -14,6 +14,7 @@ read resources are counted as skipped).
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
@@ -42,7 +43,8 @@ def load_plan(path: Path, *, changed_only: bool = False, display: str | None = N
     values; created resources absent), for the coverage change a plan causes."""
     doc = _read(path)
     shown = display or str(path)
-    providers = _provider_configs(doc.get("configuration") or {})
+    variables = {k: v.get("value") for k, v in (doc.get("variables") or {}).items() if isinstance(v, dict)}
+    providers = _provider_configs(doc.get("configuration") or {}, variables)
     config_providers = _resource_provider_keys((doc.get("configuration") or {}).get("root_module") or {}, "")
     scan = PlanScan()
     for change in doc.get("resource_changes") or []:
@@ -56,7 +58,7 @@ def load_plan(path: Path, *, changed_only: bool = False, display: str | None = N
             if (change.get("change") or {}).get("before") is not None:
                 scan.resources.append(_resource(change, providers, config_providers, shown, state="before"))
             continue
-        if actions == {"delete"}:
+        if actions <= {"delete", "forget"} and actions:  # gone after apply (or no longer managed)
             scan.skipped_deleted += 1
             continue
         if changed_only and not (actions & CHANGED):
@@ -66,18 +68,24 @@ def load_plan(path: Path, *, changed_only: bool = False, display: str | None = N
     return scan
 
 
+_BINARY_HINT = "a binary plan file? run `terraform show -json PLANFILE > plan.json`"
+
+
 def _read(path: Path) -> dict:
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        data = path.read_bytes()
     except FileNotFoundError:
         raise PlanError(f"{path}: no such file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise PlanError(f"{path}: cannot read: {exc}") from None
+    except OSError as exc:
+        raise PlanError(f"{path}: cannot read: {exc.strerror}") from None
+    if data.startswith(b"PK") or b"\x00" in data[:512]:
+        raise PlanError(f"{path}: not JSON ({_BINARY_HINT})")
     try:
-        doc = json.loads(text)
+        doc = json.loads(data.decode("utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        raise PlanError(f"{path}: not UTF-8 text ({_BINARY_HINT}): {exc.reason}") from None
     except json.JSONDecodeError as exc:
-        hint = " (a binary plan file? run `terraform show -json PLANFILE > plan.json`)" if "\x00" in text[:512] or text.startswith("PK") else ""
-        raise PlanError(f"{path}:{exc.lineno}: not valid JSON: {exc.msg}{hint}") from None
+        raise PlanError(f"{path}:{exc.lineno}: not valid JSON: {exc.msg}") from None
     if not isinstance(doc, dict):
         raise PlanError(f"{path}: not a Terraform plan (expected a JSON object)")
     version = doc.get("format_version")
@@ -103,28 +111,47 @@ class _Provider:
     region: Any = None
     ignore_keys: frozenset[str] = frozenset()
     ignore_prefixes: tuple[str, ...] = ()
+    default_tags: Any = None  # dict, Unknown, or None when the provider sets none
+    unknown: str | None = None  # why ignore_tags cannot be known
 
 
-def _constant(expressions: Mapping[str, Any], name: str) -> Any:
+def _constant(expressions: Mapping[str, Any], name: str, variables: Mapping[str, Any]) -> Any:
+    """A provider argument's value: a constant, or a plain ``var.NAME`` reference resolved
+    from the plan's variables; anything else is unknown."""
     expr = expressions.get(name)
+    if expr is None:
+        return None
     if isinstance(expr, dict) and "constant_value" in expr:
         return expr["constant_value"]
-    return Unknown(f"provider {name} is not a constant in the plan") if expr is not None else None
+    refs = expr.get("references") if isinstance(expr, dict) else None
+    if refs and refs[0].startswith("var.") and refs[0][4:] in variables:
+        return variables[refs[0][4:]]
+    return Unknown(f"provider {name} is not a constant in the plan ({', '.join(refs or []) or 'expression'})")
 
 
-def _provider_configs(configuration: Mapping[str, Any]) -> dict[str, _Provider]:
+def _block(expressions: Mapping[str, Any], name: str) -> Mapping[str, Any]:
+    value = expressions.get(name) or [{}]
+    return value[0] if isinstance(value, list) and value and isinstance(value[0], dict) else {}
+
+
+def _strings(value: Any) -> list[str]:
+    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
+
+
+def _provider_configs(configuration: Mapping[str, Any], variables: Mapping[str, Any]) -> dict[str, _Provider]:
     out = {}
     for key, config in (configuration.get("provider_config") or {}).items():
         if config.get("name") != "aws" and not str(config.get("full_name", "")).endswith("/aws"):
             continue
         expressions = config.get("expressions") or {}
-        ignore = (expressions.get("ignore_tags") or [{}])
-        ignore = ignore[0] if isinstance(ignore, list) and ignore else {}
-        keys = _constant(ignore, "keys") or []
-        prefixes = _constant(ignore, "key_prefixes") or []
-        out[key] = _Provider(_constant(expressions, "region"),
-                             frozenset(k for k in keys if isinstance(k, str)) if isinstance(keys, list) else frozenset(),
-                             tuple(p for p in prefixes if isinstance(p, str)) if isinstance(prefixes, list) else ())
+        ignore = _block(expressions, "ignore_tags")
+        keys = _constant(ignore, "keys", variables)
+        prefixes = _constant(ignore, "key_prefixes", variables)
+        unknown = next((v.reason for v in (keys, prefixes) if isinstance(v, Unknown)), None)
+        default_tags = _constant(_block(expressions, "default_tags"), "tags", variables) \
+            if "default_tags" in expressions else None
+        out[key] = _Provider(_constant(expressions, "region", variables), frozenset(_strings(keys)),
+                             tuple(_strings(prefixes)), default_tags, unknown)
     return out
 
 
@@ -138,10 +165,15 @@ def _resource_provider_keys(module: Mapping[str, Any], prefix: str) -> dict[str,
     return keys
 
 
+_MODULE_STEP = re.compile(r'module\.([^.\[]+)(?:\[(?:"(?:[^"\\]|\\.)*"|[0-9]+)\])?\.?')
+
+
 def _config_address(change: Mapping[str, Any]) -> str:
+    """``module.a["x.module.y"].module.b[0]`` + type.name → ``module.a.module.b.type.name``
+    (instance keys may contain anything, so they are skipped as quoted strings)."""
     module = change.get("module_address") or ""
-    parts = [p.split("[")[0] for p in module.split(".module.")] if module else []
-    module_path = ".".join(p if p.startswith("module.") else f"module.{p}" for p in parts)
+    names = [m.group(1) for m in _MODULE_STEP.finditer(module)] if module else []
+    module_path = ".".join(f"module.{n}" for n in names)
     return (module_path + "." if module_path else "") + f"{change.get('type')}.{change.get('name')}"
 
 
@@ -184,17 +216,25 @@ def _tags(rtype: str, attrs: Mapping[str, Any], provider: _Provider) -> TagSet |
         return None
     if tagging.tags_all and "tags_all" in attrs:
         source = attrs["tags_all"]
+        if isinstance(source, Unknown):
+            # the provider plans tags_all as unknown when the merged map is empty or holds an
+            # empty value; it is still default_tags ⊕ tags, both known here
+            source = _merged_tags(attrs.get("tags"), provider, source)
     elif tagging.tags and "tags" in attrs:
         source = attrs["tags"]
     else:
         source = {}
         for block_name in tagging.tag_blocks:
-            for block in attrs.get(block_name) or []:
+            blocks = attrs.get(block_name)
+            if isinstance(blocks, Unknown):
+                source = blocks
+                break
+            for block in blocks or []:
                 if isinstance(block, dict) and isinstance(block.get("key"), str):
                     source[block["key"]] = block.get("value")
+    hidden = dict(hidden_keys=provider.ignore_keys, hidden_prefixes=provider.ignore_prefixes)
     if isinstance(source, Unknown):
-        return TagSet({}, complete=False, unknown_reason=source.reason,
-                      hidden_keys=provider.ignore_keys, hidden_prefixes=provider.ignore_prefixes)
+        return TagSet({}, complete=False, unknown_reason=source.reason, **hidden)
     values = {}
     for k, v in (source or {}).items():
         if v is None:
@@ -203,6 +243,15 @@ def _tags(rtype: str, attrs: Mapping[str, Any], provider: _Provider) -> TagSet |
             values[k] = TagValue(None, TagSource.RESOURCE, v.reason)
         else:
             values[k] = TagValue(str(v) if not isinstance(v, bool) else ("true" if v else "false"), TagSource.RESOURCE)
-    hidden = {k for k in values if k in provider.ignore_keys or k.startswith(provider.ignore_prefixes)}
-    return TagSet({k: v for k, v in values.items() if k not in hidden}, hidden_keys=provider.ignore_keys,
-                  hidden_prefixes=provider.ignore_prefixes)
+    values = {k: v for k, v in values.items() if k not in provider.ignore_keys and not k.startswith(provider.ignore_prefixes)}
+    if provider.unknown:  # which keys Terraform ignores is itself unknown
+        return TagSet(values, complete=False, unknown_reason=provider.unknown, **hidden)
+    return TagSet(values, **hidden)
+
+
+def _merged_tags(tags: Any, provider: _Provider, unknown: Unknown) -> Any:
+    if isinstance(tags, Unknown) or isinstance(provider.default_tags, Unknown):
+        return unknown
+    merged = dict(provider.default_tags or {})
+    merged.update({k: v for k, v in (tags or {}).items() if v is not None})
+    return merged

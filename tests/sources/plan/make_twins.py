@@ -165,7 +165,7 @@ def _omit_unknowns(value):
     if value is UNKNOWN:
         raise AssertionError("unknown at top level")
     if isinstance(value, dict):
-        return {k: _omit_unknowns(v) for k, v in value.items() if v is not UNKNOWN}
+        return {k: _omit_unknowns(v) for k, v in sorted(value.items()) if v is not UNKNOWN}
     if isinstance(value, list):
         return [_omit_unknowns(v) for v in value if v is not UNKNOWN]
     return value
@@ -177,7 +177,7 @@ def _unknown_as_bool(value):
         return True
     if isinstance(value, dict):
         out = {}
-        for k, v in value.items():
+        for k, v in sorted(value.items()):
             b = _unknown_as_bool(v)
             if b is not False:
                 out[k] = b
@@ -191,7 +191,7 @@ def _sensitive_as_bool(value):
     """Nothing here is sensitive: the same shape as after_unknown without the trues."""
     if isinstance(value, dict):
         out = {}
-        for k, v in value.items():
+        for k, v in sorted(value.items()):
             if v is UNKNOWN:
                 continue
             b = _sensitive_as_bool(v)
@@ -288,13 +288,13 @@ def _planned_values(resources: list[dict]) -> dict:
 # --- configuration ---------------------------------------------------------------------
 
 def provider(name_key: str, *, region: str | None = None, default_tags=None, default_tags_refs=None,
-             ignore_keys=None, ignore_prefixes=None, version_constraint: str = "~> 6.0") -> tuple[str, dict]:
+             ignore_keys=None, ignore_prefixes=None, version_constraint: str | None = None) -> tuple[str, dict]:
     """A provider "aws" block of the root module, as configuration.provider_config shows it."""
     expressions: dict = {}
     if region is not None:
         expressions["region"] = {"constant_value": region}
     if default_tags is not None:
-        expressions["default_tags"] = [{"tags": {"constant_value": default_tags}}]
+        expressions["default_tags"] = [{"tags": {"constant_value": _sorted(default_tags)}}]
     if default_tags_refs is not None:
         expressions["default_tags"] = [{"tags": {"references": default_tags_refs}}]
     if ignore_keys is not None or ignore_prefixes is not None:
@@ -307,7 +307,8 @@ def provider(name_key: str, *, region: str | None = None, default_tags=None, def
     config = {"name": "aws", "full_name": AWS}
     if "." in name_key:
         config["alias"] = name_key.split(".", 1)[1]
-    config["version_constraint"] = version_constraint
+    if version_constraint:  # only with a required_providers version; none of these cases has one
+        config["version_constraint"] = version_constraint
     if expressions:
         config["expressions"] = dict(sorted(expressions.items()))
     return name_key, config
@@ -371,18 +372,33 @@ def plan(resources: list[dict], *, providers: list[tuple[str, dict]], modules: d
     pcs.update(other_provider_configs or {})
     doc: dict = {"format_version": "1.2", "terraform_version": "1.9.8"}
     if variable_values:
-        doc["variables"] = {k: {"value": v} for k, v in sorted(variable_values.items())}
+        doc["variables"] = {k: {"value": _sorted(v)} for k, v in sorted(variable_values.items())}
     doc["planned_values"] = _planned_values(resources)
     doc["resource_changes"] = [_resource_change(r) for r in sorted(resources, key=lambda r: r["address"])]
     if prior_state is not None:
-        doc["prior_state"] = prior_state
+        doc["prior_state"] = _sorted_values(prior_state)
     doc["configuration"] = _configuration(resources, pcs, modules or {}, variables or {}, extra_config_resources or {})
     doc.update(timestamp="2026-11-26T09:00:00Z", applyable=True, complete=True, errored=False)
     return doc
 
 
+def _sorted(value):
+    """cty's JSON encoding: object attributes and map keys in lexical order."""
+    if isinstance(value, dict):
+        return {k: _sorted(v) for k, v in sorted(value.items())}
+    if isinstance(value, list):
+        return [_sorted(v) for v in value]
+    return value
+
+
+def _sorted_values(state: dict) -> dict:
+    for resource in state["values"]["root_module"]["resources"]:
+        resource["values"] = _sorted(resource["values"])
+    return state
+
+
 def const(value) -> dict:
-    return {"constant_value": value}
+    return {"constant_value": _sorted(value)}
 
 
 def refs(*names: str) -> dict:

@@ -15,9 +15,8 @@ must be equal. TAG005 (unknown) is compared only when the scan of the case has n
 the code has a value that only Terraform can compute (a data source read while planning)
 the plan legitimately knows more. TC* findings belong to the source, not to the verdict.
 
-Where the plan source disagrees with the code and the plan holds what is needed to agree,
-that is a bug of the plan source: the address is listed in ``KNOWN_BUGS``, left out of the
-main comparison, and has its own strict-xfail test that starts passing once it is fixed.
+The provider plans ``tags_all`` as unknown when the merged map is empty or holds an empty
+value; ``TAGS_ALL_PLANNED_UNKNOWN`` lists those resources, each with its own parity test.
 """
 
 from __future__ import annotations
@@ -62,8 +61,9 @@ _EMPTY_VALUE = _UNKNOWN_TAGS_ALL.format(why="an empty tag value: TestAccS3Bucket
 _EMPTY_DEFAULT = _UNKNOWN_TAGS_ALL.format(
     why="an empty default_tags value: TestAccS3Bucket_tags_DefaultTags_emptyProviderOnlyTag", verdict="TAG004")
 
-# case → address → reason: plan-source verdicts that differ from the code's.
-KNOWN_BUGS = {
+# case → address → why: resources whose tags_all the provider plans as unknown; the plan
+# source recomputes it from tags and the provider's default_tags (these once disagreed).
+TAGS_ALL_PLANNED_UNKNOWN = {
     "aliased_provider": {"aws_s3_bucket.west": _NO_TAGS},
     "implicit_default_provider": {"aws_s3_bucket.implicit": _NO_TAGS},
     "non_taggable": {"aws_route_table.main": _NO_TAGS},
@@ -168,29 +168,27 @@ def test_twin_is_a_plan_of_the_case(case: str) -> None:
 @pytest.mark.parametrize("case", _twins())
 def test_plan_parity(case: str) -> None:
     runs = _runs(case)
-    bugs = set(KNOWN_BUGS.get(case, {}))
-    code = {v for v in runs.verdicts(runs.scan_run) if v[1] not in bugs}
-    plan = {v for v in runs.verdicts(runs.plan_run) if v[1] not in bugs}
+    code = set(runs.verdicts(runs.scan_run))
+    plan = set(runs.verdicts(runs.plan_run))
     assert code == plan, f"case {case}:\n" + _diff(code, plan)
 
 
-def _bug_params():
-    for case, addresses in sorted(KNOWN_BUGS.items()):
-        for address, reason in sorted(addresses.items()):
-            yield pytest.param(case, address, id=f"{case}:{address}",
-                               marks=pytest.mark.xfail(strict=True, reason=reason))
+def _unknown_tags_all_params():
+    for case, addresses in sorted(TAGS_ALL_PLANNED_UNKNOWN.items()):
+        for address in sorted(addresses):
+            yield pytest.param(case, address, id=f"{case}:{address}")
 
 
-@pytest.mark.parametrize("case, address", list(_bug_params()))
-def test_plan_parity_known_bug(case: str, address: str) -> None:
+@pytest.mark.parametrize("case, address", list(_unknown_tags_all_params()))
+def test_plan_parity_when_tags_all_is_planned_unknown(case: str, address: str) -> None:
     runs = _runs(case)
     code = {v for v in runs.verdicts(runs.scan_run) if v[1] == address}
     plan = {v for v in runs.verdicts(runs.plan_run) if v[1] == address}
-    assert code, f"{address} has no finding from the code: the entry in KNOWN_BUGS is stale"
+    assert code, f"{address} has no finding from the code: the entry in TAGS_ALL_PLANNED_UNKNOWN is stale"
     assert code == plan, f"case {case}, {address}:\n" + _diff(code, plan)
 
 
-def test_known_bugs_name_planned_resources() -> None:
-    for case, addresses in KNOWN_BUGS.items():
+def test_unknown_tags_all_cases_name_planned_resources() -> None:
+    for case, addresses in TAGS_ALL_PLANNED_UNKNOWN.items():
         planned = {r.address for r in _runs(case).plan.resources}
         assert set(addresses) <= planned, case

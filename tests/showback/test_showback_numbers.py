@@ -1,0 +1,122 @@
+"""The same numbers in every format, and the definitions they share with the engine."""
+
+from __future__ import annotations
+
+import pytest
+
+from showback_helpers import EXAMPLE, csv_rows, load_json, parse_html, report
+from tagcheck import engine, showback
+from tagcheck.cost import CostModel
+from tagcheck.policy import load_policy
+from tagcheck.sources.terraform.source import scan
+
+
+@pytest.fixture(scope="module")
+def outputs(tmp_path_factory):
+    """json, csv and html of examples/terraform, through the command line."""
+    from tagcheck.cli import main
+
+    out = tmp_path_factory.mktemp("formats")
+    texts = {}
+    for fmt in ("json", "csv", "html", "markdown"):
+        target = out / f"report.{fmt}"
+        assert main(["report", str(EXAMPLE), "--format", fmt, "--output", str(target)]) == 0
+        texts[fmt] = target.read_text(encoding="utf-8")
+    return texts
+
+
+def _money(cell: str) -> float:
+    return float(cell) if cell else 0.0
+
+
+def test_csv_totals_match_json_and_html_headline(outputs):
+    doc = load_json(outputs["json"])
+    rows = csv_rows(outputs["csv"])
+    assert len(rows) == doc["totals"]["resources"]
+
+    total = sum(_money(r["monthly_cost_usd"]) for r in rows)
+    by_status = {s: sum(_money(r["monthly_cost_usd"]) for r in rows if r["allocation"] == s)
+                 for s in ("allocated", "unallocated", "unknown")}
+    taggable = sum(by_status.values())
+    coverage = round(100.0 * by_status["allocated"] / taggable, 1)
+    saving = sum(_money(r["monthly_saving_usd"]) for r in rows)
+    unpriced = [r["address"] for r in rows if r["monthly_cost_usd"] == ""]
+
+    assert total == pytest.approx(doc["totals"]["monthly_usd"], abs=0.005)
+    assert by_status["allocated"] == pytest.approx(doc["allocation"]["allocated_monthly_usd"], abs=0.005)
+    assert by_status["unallocated"] == pytest.approx(doc["allocation"]["unallocated_monthly_usd"], abs=0.005)
+    assert by_status["unknown"] == pytest.approx(doc["allocation"]["unknown_monthly_usd"], abs=0.005)
+    assert coverage == doc["allocation"]["coverage_pct_usd"]
+    assert saving == pytest.approx(doc["totals"]["possible_saving_monthly_usd"], abs=0.01)
+    assert unpriced == [u["address"] for u in doc["unpriced"]]
+
+    headline = parse_html(outputs["html"]).by_id("headline")
+    assert float(headline.by_id("total-usd").attrs["data-usd"]) == pytest.approx(total, abs=0.005)
+    assert float(headline.by_id("unallocated-usd").attrs["data-usd"]) == pytest.approx(by_status["unallocated"], abs=0.005)
+    assert float(headline.by_id("allocated-pct").attrs["data-pct"]) == coverage
+    assert float(headline.by_id("saving-usd").attrs["data-usd"]) == pytest.approx(saving, abs=0.01)
+    assert f"${total:,.2f}" in headline.by_id("total-usd").text
+    assert f"\\${total:,.2f}/mo" in outputs["markdown"]
+    assert f"{coverage:.1f}% of the dollars" in outputs["markdown"]
+
+
+def test_csv_value_sums_match_each_key_table(outputs):
+    doc = load_json(outputs["json"])
+    rows = csv_rows(outputs["csv"])
+    for key, table in doc["by_key"].items():
+        for bucket in table["values"]:
+            from_csv = sum(_money(r["monthly_cost_usd"]) for r in rows if r[f"tag:{key}"] == bucket["value"])
+            assert from_csv == pytest.approx(bucket["monthly_usd"], abs=0.005), (key, bucket["value"])
+        parts = [b["monthly_usd"] for b in table["values"]] + [table[k]["monthly_usd"]
+                                                               for k in ("unallocated", "unknown", "not_taggable")]
+        assert sum(parts) == pytest.approx(doc["totals"]["monthly_usd"], abs=0.01 * len(parts)), key
+        assert sum(b["resources"] for b in table["values"]) + sum(
+            table[k]["resources"] for k in ("unallocated", "unknown", "not_taggable")) == doc["totals"]["resources"]
+
+
+def test_html_chart_bars_match_json(outputs):
+    doc = load_json(outputs["json"])
+    dom = parse_html(outputs["html"])
+    for key, table in doc["by_key"].items():
+        bars = dom.by_id(f"chart-{key}").find_all("g", cls="bar")
+        assert {b.attrs["data-value"]: float(b.attrs["data-usd"]) for b in bars if "data-value" in b.attrs} == \
+            {v["value"]: v["monthly_usd"] for v in table["values"]}
+
+
+def test_definitions_are_the_engines():
+    """Coverage is engine.allocation's; the possible saving compounds like cost_summary."""
+    scanned = scan([EXAMPLE], cwd=EXAMPLE)
+    policy = load_policy(start=EXAMPLE)
+    prices = engine.pricebook_for(policy)
+    result = engine.run(scanned.resources, scanned.problems, policy, prices=prices)
+    doc = showback.build(result, policy, CostModel(prices, result.resources))
+    allocation, cost = result.summary["allocation"], result.summary["cost"]
+    assert doc["allocation"]["coverage_pct_usd"] == allocation["coverage_pct_usd"]
+    assert doc["allocation"]["unallocated_monthly_usd"] == allocation["unallocated_monthly_usd"]
+    assert doc["totals"]["monthly_usd"] == cost["monthly_usd"]
+    assert doc["totals"]["possible_saving_monthly_usd"] == pytest.approx(cost["possible_saving_monthly_usd"], abs=0.01)
+    by_team = doc["savings"]["by_team"]
+    assert sum(v["monthly_usd"] for v in by_team["values"]) + by_team["unallocated_monthly_usd"] + \
+        by_team["unknown_monthly_usd"] == pytest.approx(cost["possible_saving_monthly_usd"], abs=0.01)
+    statuses = {r["address"]: r["allocation"] for r in doc["resources"]}
+    for resource in result.resources:
+        expected = engine.allocation_status(resource, policy) if resource.tags is not None else "not_taggable"
+        assert statuses[resource.address] == expected
+
+
+def test_compound_saving():
+    assert showback.compound_saving(100.0, [70.0, 70.0]) == pytest.approx(91.0)  # 1 - 0.3 × 0.3
+    assert showback.compound_saving(100.0, [150.0]) == pytest.approx(100.0)  # never more than the cost
+    assert showback.compound_saving(None, [5.0, 7.0]) == pytest.approx(12.0)  # unknown cost: they add
+
+
+def test_unallocated_reasons_split_the_bucket(outputs):
+    doc = load_json(outputs["json"])
+    cost_center = doc["by_key"]["cost-center"]["unallocated"]
+    assert set(cost_center["by_reason"]) == {"missing", "not_allowed", "near_miss"}
+    assert sum(r["resources"] for r in cost_center["by_reason"].values()) == cost_center["resources"]
+    assert sum(r["monthly_usd"] for r in cost_center["by_reason"].values()) == pytest.approx(cost_center["monthly_usd"])
+    # the value that is not allowed is in the CSV under its key, but not a bucket of its own
+    rows = {r["address"]: r for r in csv_rows(outputs["csv"])}
+    assert rows["module.network.aws_nat_gateway.this[0]"]["tag:cost-center"] == "CC-0100"
+    assert "CC-0100" not in {v["value"] for v in doc["by_key"]["cost-center"]["values"]}
