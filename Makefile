@@ -27,3 +27,10 @@ test: $(VENV)/.installed .wheelhouse/.done
 
 clean:
 	rm -rf $(VENV) .wheelhouse .pytest_cache
+
+# Benchmark harness (DESIGN §8): corpora of 100 / 1,000 / 10,000 files under bench/.corpus/,
+# tagcheck against the bare python-hcl2 parse. Checkov, when wanted, lives in its own venv:
+# make bench BENCH_ARGS=--install-checkov   (other flags: python bench/run_bench.py --help)
+.PHONY: bench
+bench: $(VENV)/.installed
+	$(PY) bench/run_bench.py $(BENCH_ARGS)

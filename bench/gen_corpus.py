@@ -878,8 +878,8 @@ def _mod_cache(g: Gen, name, library):
 
 def _mod_app_stack(g: Gen, name, library):
     """A composite module that calls two sibling modules (module-in-module)."""
-    compute = g.pick(library["compute"])
-    obs = g.pick(library["observability"])
+    compute = pick_module(g, library, "compute")
+    obs = pick_module(g, library, "observability")
     main = [
         f'module "compute" {{',
         f'  source = "../{compute}"',
@@ -1135,7 +1135,7 @@ class Root:
         g = self.g
         lines = ["# Module calls of this stack. Child modules get the cost-allocation tags through",
                  "# var.tags; their own resources merge in a Name.", ""]
-        kinds = ["network"] if self.path.startswith("envs/") else []
+        kinds = ["network"] if self.path.startswith("envs/") or g.chance(0.4) else []
         kinds += g.rng.sample(["compute", "database", "storage", "loadbalancer", "observability", "queue", "cache",
                                "app-stack"], g.rng.randrange(3, 7))
         for kind in kinds:
@@ -1159,7 +1159,7 @@ class Root:
 
     def module_call(self, kind: str) -> list[str]:
         g = self.g
-        source = f"{self.up}modules/{g.pick(self.library[kind])}"
+        source = f"{self.up}modules/{pick_module(g, self.library, kind)}"
         label = kind.replace("-", "_")
         head = [f'module "{label}" {{', f'  source = "{source}"']
         body: list[str] = []
@@ -1214,6 +1214,17 @@ class Root:
                     "  instance_type = local.instance_type", "  subnet_ids    = var.subnet_ids",
                     "  cost_center   = local.cost_center"]
         return head + [""] + body + [""] + self.tags(kind) + ["}"]
+
+
+_USES: dict[str, int] = {}
+
+
+def pick_module(g: Gen, library: dict[str, list[str]], kind: str) -> str:
+    """The least-called module of a kind (ties broken at random), so that every module has callers."""
+    least = min(_USES.get(m, 0) for m in library[kind])
+    name = g.pick([m for m in library[kind] if _USES.get(m, 0) == least])
+    _USES[name] = _USES.get(name, 0) + 1
+    return name
 
 
 # extra resource files of a root module --------------------------------------------------
@@ -1778,6 +1789,7 @@ def plan(g: Gen, n_files: int):
 
 def generate(n_files: int, out: Path, seed: int = 7) -> dict:
     g = Gen(seed)
+    _USES.clear()
     library, modules = plan(g, n_files)
     files: dict[str, str] = {}
     for kind, name in modules:

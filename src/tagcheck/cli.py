@@ -36,7 +36,7 @@ class BadInput(click.ClickException):
 def _output_options(fn):
     fn = click.option("--output", "-o", "outputs", multiple=True, type=click.Path(dir_okay=False),
                       help="Write the --format given just before it to FILE; a format without one goes to stdout.")(fn)
-    fn = click.option("--format", "-f", "formats", multiple=True, type=click.Choice(sorted(FORMATS)),
+    fn = click.option("--format", "-f", "formats", multiple=True, type=click.Choice(sorted([*FORMATS, "html"])),
                       help="Output format; repeat with --output for several.")(fn)
     fn = click.option("--docs-url", envvar="TAGCHECK_DOCS_URL", metavar="URL",
                       help="Where the rule docs are published: SARIF helpUri and Markdown links use URL#rule-id.")(fn)
@@ -231,7 +231,14 @@ def _finish(resources, problems, policy, formats, outputs, fail_on, sort="locati
         click.echo(f"tagcheck: wrote {count} findings to baseline {write_baseline}", err=True)
     for fmt, target in _format_targets(formats, outputs):
         to_terminal = target == "-" and sys.stdout.isatty()
-        text = render(fmt, result, color=to_terminal, sort=sort, docs_url=docs_url)
+        if fmt == "html":  # the showback page: it needs the policy and the cost model, not only the result
+            from tagcheck import showback
+            from tagcheck.cost import CostModel
+
+            doc = showback.build(result, policy, CostModel(prices, result.resources), min_allocation=min_allocation)
+            text = showback.render("html", doc)
+        else:
+            text = render(fmt, result, color=to_terminal, sort=sort, docs_url=docs_url)
         if target == "-":
             click.echo(text, nl=False)
         else:

@@ -15,10 +15,14 @@ Exit status (DESIGN.md §3): 0; 1 when allocation coverage (by dollars) is below
 is an artefact, not a gate, unless asked to be one); 2 bad input; 3 internal error.
 
 Live source: when :mod:`tagcheck.cli_aws` is installed, ``report`` takes the live options
-of its ``aws`` command (the same click parameters, so the two never drift apart) and calls
-``tagcheck.cli_aws.collect_resources(**those options)``, which returns
-``(resources, problems, scan_info)`` — the same collection ``tagcheck aws`` runs. Without
-it, ``--aws`` is a bad-input error that says the live audit is not available.
+of its ``aws`` command (the very same click parameters, so the two never drift apart:
+``--profile``, ``--region``, ``--all-regions``, ``--services``, ``--assume-role``,
+``--accounts``, ``--organization``, ``--max-workers``, ``--cost-explorer``, ``--demo``) and
+collects as ``tagcheck aws`` does: through ``tagcheck.cli_aws.collect_resources(policy_path,
+**those options) -> (policy, resources, problems, scan_info)`` when that module offers it,
+else by the same steps as ``aws_command`` with its helpers (``_check_options``, ``_audit``,
+``_report_coverage``). Without the live audit, ``--aws`` is a bad-input error (exit 2) that
+says it is not available.
 """
 
 from __future__ import annotations
@@ -28,7 +32,7 @@ from pathlib import Path
 
 import click
 
-from tagcheck.cli import BadInput
+from tagcheck.cli import BadInput, _load_policy
 
 REPORT_FORMATS = ("html", "markdown", "csv", "json")
 DEFAULT_HTML = "tagcheck-report.html"
@@ -82,7 +86,7 @@ def report_command(paths, var_files, variables, plan_file, aws, policy_path, fmt
     """Showback: estimated monthly cost by team, feature, component and every required tag,
     unallocated spend, allocation coverage, savings by lever and by team."""
     from tagcheck import engine, showback
-    from tagcheck.cli import _load_policy, _prices
+    from tagcheck.cli import _prices
     from tagcheck.cost import CostModel
 
     chosen = [name for name, on in (("PATHS", bool(paths)), ("--plan", plan_file is not None), ("--aws", aws)) if on]
@@ -90,10 +94,14 @@ def report_command(paths, var_files, variables, plan_file, aws, policy_path, fmt
         raise BadInput(f"report takes one source: {' and '.join(chosen)} given")
     if (var_files or variables) and (plan_file is not None or aws):
         raise BadInput("--var-file and --var apply to Terraform PATHS only")
+    ctx = click.get_current_context()
+    given_live = [p.opts[0] for p in LIVE_PARAMS
+                  if ctx.get_parameter_source(p.name) is click.core.ParameterSource.COMMANDLINE]
+    if given_live and not aws:
+        raise BadInput(f"{given_live[0]} applies to the live source only: add --aws")
 
     if aws:
-        policy = _load_policy(policy_path, Path("."))
-        resources, problems, info = _collect_live(live)
+        policy, resources, problems, info = _collect_live(policy_path, live)
     elif plan_file is not None:
         policy = _load_policy(policy_path, plan_file if plan_file.exists() else Path("."))
         resources, problems, info = _collect_plan(plan_file)
@@ -140,7 +148,8 @@ def _summary(doc) -> str:
         line += f", ${alloc['unknown_monthly_usd']:,.2f}/mo unknown"
     line += f"; possible saving ${totals['possible_saving_monthly_usd']:,.2f}/mo"
     if totals["resources_unpriced"]:
-        line += f"; {totals['resources_unpriced']} resources not priced"
+        count = totals["resources_unpriced"]
+        line += f"; {count} resource{'s' if count != 1 else ''} not priced"
     return line
 
 
@@ -183,11 +192,65 @@ def _collect_plan(plan_file: Path):
     return scanned.resources, [], info
 
 
-def _collect_live(options: dict):
+def _collect_live(policy_path: Path | None, options: dict):
+    """(policy, resources, problems, scan_info) of the live audit, as ``tagcheck aws`` collects them."""
     try:
-        from tagcheck.cli_aws import collect_resources
+        import tagcheck.cli_aws as cli_aws
     except ImportError:
-        raise BadInput("--aws: live audit not available in this installation (tagcheck.cli_aws has no "
-                       "collect_resources); report on Terraform PATHS or --plan instead") from None
-    resources, problems, info = collect_resources(**options)
-    return resources, problems, {"source": "aws", **dict(info or {})}
+        cli_aws = None
+    collect = getattr(cli_aws, "collect_resources", None)
+    if collect is not None:
+        return collect(policy_path, **options)
+    if cli_aws is None or not LIVE_PARAMS or not all(hasattr(cli_aws, name) for name in _AWS_HELPERS):
+        raise BadInput("--aws: live audit not available in this installation; "
+                       "report on Terraform PATHS or --plan PLAN.json instead")
+    return _collect_like_aws_command(cli_aws, policy_path, **options)
+
+
+_AWS_HELPERS = ("_check_options", "_audit", "_report_coverage")
+
+
+def _collect_like_aws_command(cli_aws, policy_path: Path | None, *, profile=None, regions=(), all_regions=False,
+                              services=None, assume_role=None, accounts=None, organization=False, max_workers=8,
+                              cost_explorer=False, demo=False, **_unknown):
+    """The collection half of ``tagcheck.cli_aws.aws_command``, step for step, until that
+    module offers it as ``collect_resources(policy_path, **live_options)``."""
+    from tagcheck.rules.idle import cpu_window_days
+    from tagcheck.sources.aws.audit import AuditOptions
+    from tagcheck.sources.aws.services import parse_services
+
+    cli_aws._check_options(regions, all_regions, assume_role, accounts, organization, demo, profile)
+    try:
+        chosen = parse_services(services)
+    except ValueError as exc:
+        raise BadInput(f"--services: {exc}") from None
+    account_ids: tuple[str, ...] = ()
+    if accounts:
+        from tagcheck.sources.aws.session import parse_accounts
+
+        try:
+            account_ids = tuple(parse_accounts(accounts))
+        except ValueError as exc:
+            raise BadInput(str(exc)) from None
+    if demo and policy_path is None:
+        from tagcheck.sources.aws.demo import policy_path as demo_policy
+
+        policy_path = demo_policy()
+    policy = _load_policy(policy_path, Path("."))
+    options = AuditOptions(profile=profile, regions=tuple(dict.fromkeys(regions)), all_regions=all_regions,
+                           services=chosen, assume_role=assume_role, accounts=account_ids, organization=organization,
+                           max_workers=max_workers, metrics_days=cpu_window_days(policy), cost_explorer=cost_explorer,
+                           cost_tag_keys=tuple(policy.required))
+    if demo:
+        from tagcheck.sources.aws.demo import REGIONS, demo_account
+
+        options.regions = options.regions or REGIONS
+        with demo_account(options.cost_tag_keys if cost_explorer else ()):
+            result = cli_aws._audit(options)
+    else:
+        result = cli_aws._audit(options)
+    cli_aws._report_coverage(result)
+    info = result.scan_info()
+    if demo:
+        info["demo"] = True
+    return policy, result.resources, [], info

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any, Mapping, Sequence
+from typing import Any, Iterable, Mapping, Sequence
 
 from tagcheck.catalog.prices import HOURS_PER_MONTH, PriceBook
 from tagcheck.model import Resource, Unknown
@@ -69,6 +69,19 @@ def referenced_address(resource: Resource, value: Any) -> str | None:
         return None
     prefix = f"{resource.module}." if resource.module else ""
     return f"{prefix}{match.group(2)}.{match.group(3)}{match.group(4) or ''}"
+
+
+def compound_saving(cost: float | None, savings: Iterable[float]) -> float:
+    """A resource's possible monthly saving from several levers: they compound (schedule,
+    then spot on what remains), largest first, never more than the cost. Without a known
+    cost they simply add."""
+    savings = list(savings)
+    if not cost:
+        return sum(savings)
+    remaining = cost
+    for saving in sorted(savings, reverse=True):
+        remaining *= max(0.0, 1 - min(saving, cost) / cost)
+    return cost - remaining
 
 
 def first_block(value: Any) -> Mapping[str, Any] | None:

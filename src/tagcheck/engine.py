@@ -15,7 +15,7 @@ from collections import Counter
 from dataclasses import replace
 from typing import Iterable, Sequence
 
-from tagcheck.cost import CostModel
+from tagcheck.cost import CostModel, compound_saving
 from tagcheck.model import Finding, Location, Note, Resource, RunResult, Severity, SourceProblem
 from tagcheck.rules import ALL_RULES, RULES_BY_ID, Rule, RuleContext
 from tagcheck.rules.tagging import verdicts
@@ -254,16 +254,8 @@ def cost_summary(findings: Sequence[Finding], resources: Sequence[Resource], cos
             by_lever[f.lever.value] += f.monthly_saving_usd
             if f.resource is not None:
                 per_resource.setdefault(f.resource.address, []).append(f.monthly_saving_usd)
-    possible = 0.0
-    for address, savings in per_resource.items():
-        cost = costs.estimate(costs.index[address]).monthly_usd if address in costs.index else None
-        if cost:
-            remaining = cost
-            for saving in sorted(savings, reverse=True):
-                remaining *= max(0.0, 1 - min(saving, cost) / cost)
-            possible += cost - remaining
-        else:
-            possible += sum(savings)
+    possible = sum(compound_saving(costs.estimate(costs.index[address]).monthly_usd if address in costs.index else None,
+                                   savings) for address, savings in per_resource.items())
     prices = costs.prices
     return {
         "currency": "USD",

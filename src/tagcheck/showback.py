@@ -38,6 +38,7 @@ import importlib
 from collections import Counter, defaultdict
 from typing import Any, Iterable, Mapping, Sequence
 
+from tagcheck.cost import compound_saving
 from tagcheck import __version__
 from tagcheck.model import Finding, Resource, RunResult
 
@@ -57,20 +58,6 @@ TOP_FINDINGS = 25
 def render(fmt: str, document: Mapping[str, Any], **options: Any) -> str:
     """Render a showback document (from :func:`build`) in one of :data:`FORMATS`."""
     return importlib.import_module(FORMATS[fmt]).render(document, **options)
-
-
-def compound_saving(cost: float | None, savings: Iterable[float]) -> float:
-    """A resource's possible monthly saving from several levers: they compound (schedule,
-    then spot on what remains), largest first. Without a known cost they simply add.
-
-    The same rule as :func:`tagcheck.engine.cost_summary` (which keeps its own copy)."""
-    savings = list(savings)
-    if not cost:
-        return sum(savings)
-    remaining = cost
-    for saving in sorted(savings, reverse=True):
-        remaining *= max(0.0, 1 - min(saving, cost) / cost)
-    return cost - remaining
 
 
 def build(result: RunResult, policy, costs, *, top: int = TOP_FINDINGS, min_allocation: float | None = None,
@@ -133,7 +120,7 @@ def build(result: RunResult, policy, costs, *, top: int = TOP_FINDINGS, min_allo
             if key == team_key:
                 owners[resource.address] = {"key": key, "bucket": kind, "value": value, "allocation": status}
             bucket = buckets[key].setdefault((kind, value), _new_bucket())
-            _add(bucket, resource, cost_of(resource), estimates[resource.address].known, possible.get(resource.address, 0.0))
+            _add(bucket, cost_of(resource), estimates[resource.address].known, possible.get(resource.address, 0.0))
             if reason:
                 sub = bucket["by_reason"].setdefault(reason, {"monthly_usd": 0.0, "resources": 0})
                 sub["monthly_usd"] += cost_of(resource)
@@ -201,7 +188,7 @@ def _new_bucket() -> dict:
     return {"monthly_usd": 0.0, "resources": 0, "unpriced": 0, "possible_saving_monthly_usd": 0.0, "by_reason": {}}
 
 
-def _add(bucket: dict, resource: Resource, usd: float, known: bool, saving: float) -> None:
+def _add(bucket: dict, usd: float, known: bool, saving: float) -> None:
     bucket["monthly_usd"] += usd
     bucket["resources"] += 1
     bucket["unpriced"] += not known

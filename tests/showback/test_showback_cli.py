@@ -120,18 +120,44 @@ def test_unwritable_output_exits_2(tmp_path, capsys):
 
 
 def _live_available() -> bool:
-    if importlib.util.find_spec("tagcheck.cli_aws") is None:
-        return False
-    import tagcheck.cli_aws as cli_aws
+    import tagcheck.cli  # noqa: F401  (registers report, which reads the live options of `tagcheck aws`)
+    from tagcheck.cli_report import LIVE_PARAMS
 
-    return hasattr(cli_aws, "collect_resources")
+    return bool(LIVE_PARAMS)
 
 
-@pytest.mark.skipif(_live_available(), reason="the live audit is installed; covered by its own tests")
-def test_aws_without_the_live_audit_is_bad_input(capsys):
+def test_aws_without_the_live_audit_is_bad_input(monkeypatch, capsys):
+    import sys
+
+    import tagcheck.cli_report
+
+    monkeypatch.setitem(sys.modules, "tagcheck.cli_aws", None)  # as if not installed: import fails
+    monkeypatch.setattr(tagcheck.cli_report, "LIVE_PARAMS", [])
     status, _, err = report(capsys, "--aws", "--format", "json")
     assert status == 2
     assert "live audit not available" in err
+
+
+@pytest.mark.skipif(not _live_available() or importlib.util.find_spec("moto") is None
+                    or importlib.util.find_spec("tagcheck.sources.aws.demo") is None,
+                    reason="needs the live audit and moto (pip install -e '.[test]')")
+def test_aws_demo_report(capsys):
+    """The live source: the moto demo account, collected as `tagcheck aws --demo` does."""
+    status, out, err = report(capsys, "--aws", "--demo", "--format", "json")
+    assert status == 0, err
+    doc = load_json(out)
+    assert doc["source"]["source"] == "aws" and doc["source"]["demo"] is True
+    assert {r["origin"] for r in doc["resources"]} == {"aws"}
+    assert doc["totals"]["monthly_usd"] > 0 and doc["by_key"]["team"]["values"]
+    assert doc["allocation"]["unallocated_monthly_usd"] > 0
+    assert all("arn" in f["location"] for f in doc["top_findings"])
+
+
+def test_live_options_need_aws(capsys):
+    if not _live_available():
+        pytest.skip("the live audit is not installed")
+    status, _, err = report(capsys, str(EXAMPLE), "--demo")
+    assert status == 2 and "--demo applies to the live source only: add --aws" in err
 
 
 def test_report_is_listed_and_does_not_import_boto3():

@@ -8,11 +8,14 @@ saving; empty when none) and ``rules`` (the rule ids of its findings, ``;``-sepa
 
 Summing ``monthly_cost_usd`` gives the report's total; summing it over ``allocated`` rows
 and dividing by the rows that are not ``not_taggable`` gives the allocation coverage.
+``monthly_saving_usd`` is rounded per row, so its sum may differ from the report's possible
+saving (rounded once) by up to half a cent a row.
 
 Cells are written by the :mod:`csv` module (quotes, commas and newlines are quoted), control
 and bidi characters become visible escapes (a CSV printed on a terminal cannot recolour or
 reorder it), and a cell that a spreadsheet would read as a formula — starting with ``=``,
-``+``, ``-``, ``@``, a tab or a carriage return, after any spaces or line breaks — gets a leading ``'``.
+``+``, ``-``, ``@``, a tab or a carriage return, after any spaces or line breaks — gets a
+leading ``'``.
 """
 
 from __future__ import annotations

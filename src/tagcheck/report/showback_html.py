@@ -89,7 +89,8 @@ th{font-weight:600;background:var(--card)}
 .num{text-align:right;white-space:nowrap}
 tr.unallocated td{color:var(--bad);font-weight:600}
 tr.unknown td{color:var(--muted)}
-td.msg{max-width:420px}
+td.msg{min-width:300px;max-width:460px}
+#findings-table code{font-size:11px}
 code{font:12px/1.4 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;overflow-wrap:anywhere}
 .js table.sortable th{cursor:pointer;user-select:none}
 .js table.sortable th:hover{text-decoration:underline}
@@ -238,7 +239,7 @@ def _headline(doc: Mapping[str, Any]) -> str:
         f'<div class="card" id="allocated"><div class="label">Allocated</div>'
         f'<div class="figure" id="allocated-pct" data-pct="{alloc["coverage_pct_usd"]}">'
         f"{pct(alloc['coverage_pct_usd'])}</div><div class=\"note\">of the dollars "
-        f"({usd(alloc['allocated_monthly_usd'])}/mo); {alloc['fully_tagged']}/{totals['taggable_resources']} "
+        f"({_allocated_note(alloc)}); {alloc['fully_tagged']}/{totals['taggable_resources']} "
         "taggable resources fully tagged</div></div>",
         f'<div class="card alert" id="unallocated"><div class="label">Unallocated</div>'
         f'<div class="figure" id="unallocated-usd" data-usd="{alloc["unallocated_monthly_usd"]}">'
@@ -261,6 +262,11 @@ def _headline(doc: Mapping[str, Any]) -> str:
                    f"of {pct(threshold['pct'])}</p>")
     out.append(_allocation_bar(alloc, totals))
     return "\n".join(out)
+
+
+def _allocated_note(alloc: Mapping[str, Any]) -> str:
+    priced = alloc["allocated_monthly_usd"] + alloc["unallocated_monthly_usd"] + alloc["unknown_monthly_usd"]
+    return f"{usd(alloc['allocated_monthly_usd'])}/mo" if priced else "no priced dollars to allocate"
 
 
 def _allocation_bar(alloc: Mapping[str, Any], totals: Mapping[str, Any]) -> str:
@@ -441,13 +447,15 @@ def _findings_table(findings: Sequence[Mapping[str, Any]]) -> str:
     for f in findings:
         owner, _ = _owner(f["owner"])
         cost, saving = f["monthly_cost_usd"], f["monthly_saving_usd"]
+        where = _location(f["location"])
+        where = "" if where == f["address"] else where  # a live resource: its ARN is its address
         out.append(
             f'<tr data-rule="{attr(f["rule"])}">'
             f'<td class="num" data-sort="{cost or 0}">{usd(cost)}</td>'
             f'<td class="num" data-sort="{saving or 0}">{usd(saving)}</td>'
             f"<td>{text(f['rule'])}</td><td>{text(f['severity'])}</td><td>{text(f['lever'])}</td>"
             f"<td><code>{text(f['address'] or '')}</code></td><td>{owner}</td>"
-            f"<td><code>{text(_location(f['location']))}</code></td><td class=\"msg\">{text(f['message'])}</td></tr>")
+            f"<td><code>{text(where)}</code></td><td class=\"msg\">{text(f['message'])}</td></tr>")
     out.append("</tbody></table>")
     return "\n".join(out)
 

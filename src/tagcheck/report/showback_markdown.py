@@ -49,7 +49,7 @@ def _headline(doc: Mapping[str, Any]) -> list[str]:
         f"- **Estimated cost:** {usd(totals['monthly_usd'])}/mo over {totals['resources']} resources "
         f"({totals['resources_priced']} priced, {totals['resources_unpriced']} could not be priced)",
         f"- **Allocated:** {_pct(alloc['coverage_pct_usd'])} of the dollars "
-        f"({usd(alloc['allocated_monthly_usd'])}/mo); {alloc['fully_tagged']}/{totals['taggable_resources']} "
+        f"({_allocated_note(alloc)}); {alloc['fully_tagged']}/{totals['taggable_resources']} "
         f"taggable resources carry every required tag ({_pct(alloc['coverage_pct'])})",
         f"- **Unallocated:** **{usd(alloc['unallocated_monthly_usd'])}/mo** on resources missing a required tag "
         "or allowed value",
@@ -63,6 +63,11 @@ def _headline(doc: Mapping[str, Any]) -> list[str]:
         verdict = "meets" if threshold["met"] else "**below**"
         lines.append(f"- **Minimum allocation:** {_pct(threshold['pct'])}: {verdict}")
     return lines + [""]
+
+
+def _allocated_note(alloc: Mapping[str, Any]) -> str:
+    priced = alloc["allocated_monthly_usd"] + alloc["unallocated_monthly_usd"] + alloc["unknown_monthly_usd"]
+    return f"{usd(alloc['allocated_monthly_usd'])}/mo" if priced else "no priced dollars to allocate"
 
 
 def _special(name: str, bucket: Mapping[str, Any]) -> str:
@@ -128,6 +133,12 @@ def location_text(location: Mapping[str, Any]) -> str:
     return f"{where}:{location['line']}" if where and location.get("line") else where
 
 
+def _where(finding: Mapping[str, Any]) -> str:
+    """The location, unless it only repeats the address (a live resource's ARN)."""
+    where = location_text(finding["location"])
+    return "" if where == finding["address"] else where
+
+
 def _owner(owner: Mapping[str, Any]) -> str:
     if owner.get("bucket") == "value":
         return markdown_cell(owner["value"])
@@ -143,7 +154,7 @@ def _findings(findings: list) -> list[str]:
     for f in findings:
         lines.append(f"| {usd(f['monthly_cost_usd'])} | {usd(f['monthly_saving_usd'])} | {markdown_cell(f['rule'])} "
                      f"| {markdown_cell(f['lever'])} | {markdown_cell(f['address'] or '')} | {_owner(f['owner'])} "
-                     f"| {markdown_cell(location_text(f['location']))} | {markdown_cell(f['message'])} |")
+                     f"| {markdown_cell(_where(f))} | {markdown_cell(f['message'])} |")
     return lines + [""]
 
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from tagcheck.rules import core, cost, governance, tagging
+from tagcheck.rules import core, cost, governance, idle, tagging
 from tagcheck.rules.registry import Hit, Rule, RuleContext
 
-ALL_RULES: tuple[Rule, ...] = tuple(sorted(core.RULES + tagging.RULES + governance.RULES + cost.RULES,
+ALL_RULES: tuple[Rule, ...] = tuple(sorted(core.RULES + tagging.RULES + governance.RULES + cost.RULES + idle.RULES,
                                            key=lambda r: r.id))
 RULES_BY_ID: dict[str, Rule] = {r.id: r for r in ALL_RULES}
 
