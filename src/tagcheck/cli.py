@@ -205,9 +205,14 @@ def _load_policy(policy_path: Path | None, start: Path):
     from tagcheck.rules import rule_schemas
 
     try:
-        return load_policy(policy_path, start=start if start.is_dir() else start.parent, rule_schemas=rule_schemas())
+        policy = load_policy(policy_path, start=start if start.is_dir() else start.parent, rule_schemas=rule_schemas())
     except PolicyError as exc:
         raise BadInput(str(exc)) from None
+    schemas = rule_schemas()
+    for rule_id in sorted(set(policy.rules) - set(schemas)):
+        click.echo(f"tagcheck: note: the policy configures {rule_id}, which this version does not have; ignored",
+                   err=True)
+    return policy
 
 
 def _finish(resources, problems, policy, formats, outputs, fail_on, sort="location", scan_info=None, *,

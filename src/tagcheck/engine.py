@@ -255,7 +255,7 @@ def cost_summary(findings: Sequence[Finding], resources: Sequence[Resource], cos
             if f.resource is not None:
                 per_resource.setdefault(f.resource.address, []).append(f.monthly_saving_usd)
     possible = sum(compound_saving(costs.estimate(costs.index[address]).monthly_usd if address in costs.index else None,
-                                   savings) for address, savings in per_resource.items())
+                                   savings) for address, savings in per_resource.items()) + 0.0
     prices = costs.prices
     return {
         "currency": "USD",

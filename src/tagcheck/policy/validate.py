@@ -161,14 +161,19 @@ def value_errors(doc: YamlDocument) -> Iterator[PolicyError]:
 
 
 def rule_errors(doc: YamlDocument, rule_schemas: Mapping[str, dict] | None) -> Iterator[PolicyError]:
-    """Unknown rule ids and bad rule options, when the caller knows the rules."""
+    """Bad rule options, when the caller knows the rules.
+
+    An unknown rule id with only ``severity``/``enabled`` is accepted (a policy shared with
+    another tagcheck version may name rules this one does not have; the CLI notes it); one
+    with options is an error, since those options would silently do nothing."""
     if rule_schemas is None:
         return
     known = sorted(rule_schemas)
     for rule_id, config in doc.data.get("rules", {}).items():
         if rule_id not in rule_schemas:
-            message = f"unknown rule {_show(rule_id)}{did_you_mean(rule_id, known)}"
-            yield doc.error(("rules", rule_id), message)
+            if set(config) - set(RULE_KEYS):
+                message = f"unknown rule {_show(rule_id)}{did_you_mean(rule_id, known)}"
+                yield doc.error(("rules", rule_id), message)
             continue
         options = {k: v for k, v in config.items() if k not in RULE_KEYS}
         yield from schema_errors(options, rule_schemas[rule_id], doc, ("rules", rule_id))
