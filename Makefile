@@ -20,7 +20,10 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 demo: $(VENV)/.installed
-	$(VENV)/bin/tagcheck scan examples/terraform --fail-on never
+	$(VENV)/bin/tagcheck scan examples/terraform --fail-on never --sort cost
+	@echo
+	@echo "== the same platform, deployed in a simulated AWS account (moto), audited live =="
+	$(VENV)/bin/tagcheck aws --demo --fail-on never --sort cost
 
 test: $(VENV)/.installed .wheelhouse/.done
 	$(PY) -m pytest

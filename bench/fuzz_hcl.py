@@ -37,6 +37,7 @@ import argparse
 import datetime
 import hashlib
 import random
+import re
 import shutil
 import signal
 import sys
@@ -154,11 +155,77 @@ def _bad_encoding(rng: random.Random, data: bytes) -> bytes:
     return data.replace(b"\n", b"\r")
 
 
+_ASSIGN = re.compile(rb"^(\s*[\w\"-]+\s*=\s*)(.+)$", re.M)
+_FUNCS = ["merge", "lookup", "coalesce", "coalescelist", "concat", "tomap", "tolist", "toset", "length", "keys",
+          "values", "lower", "upper", "title", "trimspace", "trim", "trimprefix", "trimsuffix", "replace", "substr",
+          "join", "split", "format", "tostring", "tonumber", "tobool", "contains", "flatten", "distinct", "compact",
+          "zipmap", "element", "min", "max", "abs", "ceil", "floor", "try", "can", "file", "jsonencode", "nope",
+          "provider::aws::arn_parse"]
+_ATOMS = ['"a"', '""', '"${var.x}"', '"%{ if true }x%{ endif }"', "0", "-1", "1.5", "1e308", "true", "false", "null",
+          "var.tags", "var.x", "local.tags", "local.a", "each.key", "each.value", "count.index", "data.x.y.z",
+          "aws_s3_bucket.b.id", "module.m.out", "path.module", "terraform.workspace", "{}", "[]", "x"]
+
+_KEYS = ["a", "team", '"cost-center"', "(var.k)", '"${var.k}"', "1"]
+_TRAVERSALS = ["[0]", '["a"]', ".a", "[*].a", ".*.b", "[var.i]", "[-1]"]
+
+
+def random_expr(rng: random.Random, depth: int = 0) -> str:
+    """A random (mostly well-formed) HCL expression: the evaluator's side of the fuzzing."""
+    if depth > 3 or rng.random() < 0.3:
+        return rng.choice(_ATOMS)
+    form = rng.randrange(9)
+    sub = lambda: random_expr(rng, depth + 1)  # noqa: E731
+    if form == 0:
+        return f"{rng.choice(_FUNCS)}({', '.join(sub() for _ in range(rng.randrange(4)))}{'...' if rng.random() < 0.1 else ''})"
+    if form == 1:
+        return "{" + ", ".join(f"{rng.choice(_KEYS)} = {sub()}" for _ in range(rng.randrange(4))) + "}"
+    if form == 2:
+        return "[" + ", ".join(sub() for _ in range(rng.randrange(4))) + "]"
+    if form == 3:
+        return f"{sub()} ? {sub()} : {sub()}"
+    if form == 4:
+        return f"{sub()} {rng.choice(['+', '-', '*', '/', '%', '==', '!=', '<', '>=', '&&', '||'])} {sub()}"
+    if form == 5:
+        return f"{rng.choice(['!', '-'])}{sub()}"
+    if form == 6:
+        if rng.random() < 0.5:
+            return f"[for k, v in {sub()} : {sub()} if {sub()}]"
+        return f"{{for k, v in {sub()} : k => {sub()}{'...' if rng.random() < 0.2 else ''}}}"
+    if form == 7:
+        return f"{sub()}{rng.choice(_TRAVERSALS)}"
+    return f'"pre-${{{sub()}}}-post"'
+
+
+def _expression(rng: random.Random, data: bytes) -> bytes:
+    matches = list(_ASSIGN.finditer(data))
+    if not matches:
+        return data
+    m = rng.choice(matches)
+    return data[:m.start(2)] + random_expr(rng).encode() + data[m.end(2):]
+
+
+def _swap_values(rng: random.Random, data: bytes, others: list[bytes]) -> bytes:
+    matches = list(_ASSIGN.finditer(data))
+    donors = list(_ASSIGN.finditer(rng.choice(others)))
+    if not matches or not donors:
+        return data
+    m, d = rng.choice(matches), rng.choice(donors)
+    return data[:m.start(2)] + d.group(2) + data[m.end(2):]
+
+
 def mutate(rng: random.Random, data: bytes, others: list[bytes]) -> tuple[bytes, list[str]]:
     ops = []
     for _ in range(rng.choice([1, 1, 2, 2, 3, 5])):
-        name = rng.choices(["flip", "truncate", "lines", "insert", "nest", "splice", "encoding"],
-                           weights=[20, 8, 20, 30, 5, 12, 5])[0]
+        name = rng.choices(["flip", "truncate", "lines", "insert", "nest", "splice", "encoding", "expr", "swap"],
+                           weights=[10, 4, 12, 14, 3, 6, 3, 35, 13])[0]
+        if name == "expr":
+            data = _expression(rng, data)
+            ops.append(name)
+            continue
+        if name == "swap":
+            data = _swap_values(rng, data, others)
+            ops.append(name)
+            continue
         if name == "flip":
             data = _flip(rng, data)
         elif name == "truncate":

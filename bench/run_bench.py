@@ -88,6 +88,7 @@ class Run:
     tree_pss_mb: float | None = None
     rc: int = 0
     timed_out: bool = False
+    cpu: float = 0.0  # user + system seconds of the child and the children it waited for
 
 
 def _descendants(pid: int) -> list[int]:
@@ -161,15 +162,14 @@ def measure(cmd: list[str], cwd: Path, *, env: dict | None = None, timeout: floa
         if log:
             out.close()
     return Run(wall, usage.ru_maxrss / 1024, peak[0] / 1024 if sample_tree else None, proc.returncode,
-               timed_out[0])
+               timed_out[0], usage.ru_utime + usage.ru_stime)
 
 
 def median_run(runs: list[Run]) -> Run:
-    ordered = sorted(runs, key=lambda r: r.wall)
-    mid = ordered[len(ordered) // 2]
+    bad = [r.rc for r in runs if r.rc not in (0, 1)]
     return Run(statistics.median(r.wall for r in runs), max(r.maxrss_mb for r in runs),
                max((r.tree_pss_mb for r in runs if r.tree_pss_mb is not None), default=None),
-               mid.rc, any(r.timed_out for r in runs))
+               bad[0] if bad else runs[0].rc, any(r.timed_out for r in runs), statistics.median(r.cpu for r in runs))
 
 
 # --- the corpus --------------------------------------------------------------------------
@@ -230,8 +230,20 @@ def checkov_version(binary: Path) -> str:
 class SizeResult:
     size: int
     manifest: dict
-    runs: dict[str, Run] = field(default_factory=dict)
+    runs: dict[str, Run] = field(default_factory=dict)  # medians
+    raw: dict[str, list[Run]] = field(default_factory=dict)  # every repetition, in order
     notes: list[str] = field(default_factory=list)
+
+    def ratio(self, a: str, b: str, cpu: bool = False) -> float | None:
+        """a / b: the median of the per-repetition ratios when both ran in every repetition
+        (a pair measured a minute apart shares the machine's load), else the ratio of medians."""
+        ra, rb = self.raw.get(a), self.raw.get(b)
+        if not ra or not rb or any(r.timed_out for r in ra):
+            return None
+        val = (lambda r: r.cpu) if cpu else (lambda r: r.wall)
+        if len(ra) == len(rb):
+            return statistics.median(val(x) / val(y) for x, y in zip(ra, rb) if val(y) > 0)
+        return statistics.median(map(val, ra)) / statistics.median(map(val, rb))
 
 
 def tagcheck_cmd() -> list[str]:
@@ -261,11 +273,15 @@ def bench_size(size: int, args, checkov: Path | None, options: set[str], logs: P
         return Path(tempfile.mkdtemp(prefix="cache-", dir=tmp))
 
     def record(name: str, runs: list[Run]) -> None:
+        res.raw[name] = runs
         res.runs[name] = median_run(runs)
         r = res.runs[name]
         extra = f", tree PSS {r.tree_pss_mb:.0f} MB" if r.tree_pss_mb is not None else ""
         bad = f"  (exit {r.rc}{', TIMEOUT' if r.timed_out else ''})" if r.rc not in (0, 1) or r.timed_out else ""
-        print(f"  {name:<9} {r.wall:8.3f} s   max RSS {r.maxrss_mb:6.0f} MB{extra}{bad}", flush=True)
+        if r.rc not in (0, 1) and not r.timed_out:
+            res.notes.append(f"{name}: a run exited {r.rc} (a crash): see {logs.relative_to(REPO)}/{size}-{name}-*.log")
+        print(f"  {name:<9} {r.wall:8.3f} s  cpu {r.cpu:8.3f} s   max RSS {r.maxrss_mb:6.0f} MB{extra}{bad}",
+              flush=True)
 
     def log(name: str, i: int) -> Path:
         return logs / f"{size}-{name}-{i}.log"
@@ -350,18 +366,14 @@ def _loadavg() -> float:
 TIME_COLS = ["tree", "loads", "cold-j1", "cold-j2", "nocache", "warm-j1", "warm-j2", "pc-cold", "pc-warm", "checkov"]
 
 
-def fmt_s(run: Run | None) -> str:
+def fmt_s(run: Run | None, cpu: bool = False) -> str:
     if run is None:
         return "-"
     if run.timed_out:
         return f">{run.wall:.0f}"
-    return f"{run.wall:.2f}" if run.wall < 100 else f"{run.wall:.0f}"
-
-
-def ratio(a: Run | None, b: Run | None) -> float | None:
-    if a is None or b is None or b.wall <= 0 or a.timed_out:
-        return None
-    return a.wall / b.wall
+    value = run.cpu if cpu else run.wall
+    text = f"{value:.2f}" if value < 100 else f"{value:.0f}"
+    return text + ("!" if run.rc not in (0, 1) else "")
 
 
 def fmt_r(x: float | None, digits: int = 2) -> str:
@@ -383,20 +395,28 @@ def report(results: list[SizeResult]) -> str:
     rows = [["files", "MB"] + TIME_COLS]
     for r in results:
         rows.append([str(r.size), f"{r.manifest['tf_bytes'] / 1e6:.1f}"] + [fmt_s(r.runs.get(c)) for c in TIME_COLS])
-    out += ["Wall time, seconds (median of the repetitions)", "", table(rows), ""]
+    out += ["Wall time, seconds (median of the repetitions; ! = a run crashed)", "", table(rows), ""]
+    rows = [["files", "MB"] + TIME_COLS]
+    for r in results:
+        rows.append([str(r.size), f"{r.manifest['tf_bytes'] / 1e6:.1f}"]
+                    + [fmt_s(r.runs.get(c), cpu=True) for c in TIME_COLS])
+    out += ["CPU time (user + system, with the worker processes), seconds — less sensitive to other load", "",
+            table(rows), ""]
 
     rows = [["files", "j1/tree", "j2/tree", "j1/loads", "nocache/tree", "warm/cold j1", "warm/cold j2",
-             "checkov/cold-j2", "RSS j1 MB", "PSS j2 MB", "tree RSS MB"]]
+             "checkov/cold-j2", "cpu j1/tree", "cpu j2/j1", "RSS j1 MB", "PSS j2 MB", "tree RSS MB"]]
     for r in results:
         g = r.runs.get
-        rows.append([str(r.size), fmt_r(ratio(g("cold-j1"), g("tree"))), fmt_r(ratio(g("cold-j2"), g("tree"))),
-                     fmt_r(ratio(g("cold-j1"), g("loads"))), fmt_r(ratio(g("nocache"), g("tree"))),
-                     fmt_r(ratio(g("warm-j1"), g("cold-j1")), 3), fmt_r(ratio(g("warm-j2"), g("cold-j2")), 3),
-                     fmt_r(ratio(g("checkov"), g("cold-j2")), 1),
+        rows.append([str(r.size), fmt_r(r.ratio("cold-j1", "tree")), fmt_r(r.ratio("cold-j2", "tree")),
+                     fmt_r(r.ratio("cold-j1", "loads")), fmt_r(r.ratio("nocache", "tree")),
+                     fmt_r(r.ratio("warm-j1", "cold-j1"), 3), fmt_r(r.ratio("warm-j2", "cold-j2"), 3),
+                     fmt_r(r.ratio("checkov", "cold-j2"), 1),
+                     fmt_r(r.ratio("cold-j1", "tree", cpu=True)), fmt_r(r.ratio("cold-j2", "cold-j1", cpu=True)),
                      f"{g('cold-j1').maxrss_mb:.0f}" if g("cold-j1") else "-",
                      f"{g('cold-j2').tree_pss_mb:.0f}" if g("cold-j2") and g("cold-j2").tree_pss_mb else "-",
                      f"{g('tree').maxrss_mb:.0f}" if g("tree") else "-"])
-    out += ["Ratios (lower is better) and peak memory", "", table(rows), ""]
+    out += ["Ratios of wall times (median of per-repetition ratios; lower is better), CPU ratios, peak memory",
+            "", table(rows), ""]
 
     out += ["Targets (DESIGN §8, issue #7)", ""]
     by_size = {r.size: r for r in results}
@@ -422,17 +442,16 @@ def verdict(value: float | None, limit: float, unit: str = "", smaller_is_better
 def targets(by_size: dict[int, SizeResult]) -> list[str]:
     lines = []
     for size, r in sorted(by_size.items()):
-        g = r.runs.get
         lines.append(f"cold full scan --jobs 1 ≤ 1.25 × bare parse   [{size:>5}]: "
-                     + verdict(ratio(g("cold-j1"), g("tree")), 1.25, "×"))
+                     + verdict(r.ratio("cold-j1", "tree"), 1.25, "×"))
         lines.append(f"cold full scan --jobs 2 ≤ 0.75 × bare parse   [{size:>5}]: "
-                     + verdict(ratio(g("cold-j2"), g("tree")), 0.75, "×"))
+                     + verdict(r.ratio("cold-j2", "tree"), 0.75, "×"))
     r = by_size.get(1000)
     g = r.runs.get if r else (lambda _k: None)
     lines.append("warm full scan ≤ 0.1 × cold (1,000 files)     [--jobs 1]: "
-                 + verdict(ratio(g("warm-j1"), g("cold-j1")), 0.1, "×"))
+                 + verdict(r.ratio("warm-j1", "cold-j1") if r else None, 0.1, "×"))
     lines.append("warm full scan ≤ 0.1 × cold (1,000 files)     [--jobs 2]: "
-                 + verdict(ratio(g("warm-j2"), g("cold-j2")), 0.1, "×"))
+                 + verdict(r.ratio("warm-j2", "cold-j2") if r else None, 0.1, "×"))
     lines.append("pre-commit, one module of 1,000 files < 0.5 s  [cold]: "
                  + verdict(g("pc-cold").wall if g("pc-cold") else None, 0.5, " s"))
     lines.append("pre-commit, one module of 1,000 files < 0.25 s [warm]: "
@@ -440,7 +459,7 @@ def targets(by_size: dict[int, SizeResult]) -> list[str]:
     for size, r in sorted(by_size.items()):
         g = r.runs.get
         if g("checkov"):
-            speedup = None if g("checkov").timed_out else ratio(g("checkov"), g("cold-j2") or g("cold-j1"))
+            speedup = r.ratio("checkov", "cold-j2" if g("cold-j2") else "cold-j1")
             lines.append(f"≥ 20× faster than Checkov tag-only           [{size:>5}]: "
                          + (verdict(speedup, 20, "×", smaller_is_better=False) if not g("checkov").timed_out
                             else f"met at least (Checkov > {g('checkov').wall:.0f} s, timed out)"))
@@ -479,6 +498,14 @@ def machine() -> str:
             versions.append(f"{dist} {md.version(dist)}")
         except md.PackageNotFoundError:
             versions.append(f"{dist} ?")
+    try:  # read-only git queries: which tagcheck was measured
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True,
+                              text=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--", "src"], cwd=REPO, capture_output=True,
+                               text=True).stdout.strip()
+        versions.append(f"commit {head or '?'}{' + uncommitted changes in src/' if dirty else ''}")
+    except OSError:
+        pass
     return (f"{_dt.datetime.now().astimezone():%Y-%m-%d %H:%M %Z} · {os.cpu_count()} CPUs ({cpu}) · {mem} · "
             f"Python {platform.python_version()} · " + " · ".join(versions))
 
@@ -536,7 +563,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         args.json.write_text(json.dumps([
             {"size": r.size, "manifest": r.manifest, "notes": r.notes,
-             "runs": {k: vars(v) for k, v in r.runs.items()}} for r in results], indent=2))
+             "median": {k: vars(v) for k, v in r.runs.items()},
+             "runs": {k: [vars(x) for x in v] for k, v in r.raw.items()}} for r in results], indent=2))
     return 0
 
 

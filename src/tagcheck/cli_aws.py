@@ -80,9 +80,11 @@ def _report_coverage(result) -> None:
     click.echo(f"tagcheck: aws: {len(result.resources)} resources in {len(result.accounts)} account(s) × "
                f"{len(result.regions)} region(s); collectors: {counts['ok']} ok, {counts['denied']} denied, "
                f"{counts['error']} error; {result.api_calls} API calls", err=True)
+    from tagcheck.report.escape import one_line  # AWS error messages can carry any text
+
     for entry in problems[:_MAX_PROBLEM_LINES]:
         click.echo(f"tagcheck: aws: {entry['status']}: {entry['account']} {entry['region']} {entry['service']} "
-                   f"{entry['collector']}: {click.unstyle(entry['message'])}", err=True)
+                   f"{entry['collector']}: {one_line(entry['message'])}", err=True)
     if len(problems) > _MAX_PROBLEM_LINES:
         click.echo(f"tagcheck: aws: … {len(problems) - _MAX_PROBLEM_LINES} more in summary.scan.coverage", err=True)
 

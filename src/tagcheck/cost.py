@@ -163,6 +163,17 @@ class CostModel:
         return None
 
 
+def _live(resource: Resource) -> Mapping[str, Any]:
+    """Evidence from the account (``tagcheck aws``); empty for Terraform and plans."""
+    live = resource.attributes.get("live")
+    return live if isinstance(live, Mapping) else {}
+
+
+def _stopped(resource: Resource) -> bool:
+    """A stopped live instance bills its storage, not its hours."""
+    return _live(resource).get("state") in ("stopped", "stopping")
+
+
 def _unknown(reason: str) -> Estimate:
     return Estimate(unknown=reason)
 
@@ -192,7 +203,9 @@ def _instance(model: CostModel, resource: Resource) -> Estimate:
         return _unknown(f"no price for {itype} in {region}")
     market = first_block(attrs.get("instance_market_options")) or {}
     lines = []
-    if market.get("market_type") == "spot":
+    if _stopped(resource):
+        pass  # no instance hours while stopped
+    elif market.get("market_type") == "spot":
         discount = model.prices.spot_discount(itype)
         lines.append(CostLine(f"{itype} spot (~{discount:.0%} below on-demand)", HOURS_PER_MONTH, "h",
                               round(hourly * (1 - discount), 6)))
@@ -238,7 +251,8 @@ def _db_instance(model: CostModel, resource: Resource) -> Estimate:
     hourly = model.prices.rds_hourly(region, klass, engine, multi_az)
     if hourly is None:
         return _unknown(f"no price for {klass} ({engine}) in {region}")
-    lines = [CostLine(f"{klass} {engine}{' Multi-AZ' if multi_az else ''}", HOURS_PER_MONTH, "h", hourly)]
+    lines = [] if _stopped(resource) else [
+        CostLine(f"{klass} {engine}{' Multi-AZ' if multi_az else ''}", HOURS_PER_MONTH, "h", hourly)]
     iops = a.get("iops")
     storage = a.get("allocated_storage")
     stype = a.get("storage_type") or ("io1" if isinstance(iops, (int, float)) and iops else "gp2")
@@ -255,6 +269,20 @@ def _db_instance(model: CostModel, resource: Resource) -> Estimate:
     elif isinstance(storage, Unknown):
         return _unknown(f"allocated_storage unknown ({storage.reason})")
     return Estimate(tuple(lines))
+
+
+def _ebs_snapshot(model: CostModel, resource: Resource) -> Estimate:
+    region = _need_region(model, resource)
+    if isinstance(region, Estimate):
+        return region
+    size = resource.attributes.get("volume_size")
+    if not isinstance(size, (int, float)):  # computed in Terraform: known once the snapshot exists
+        return Estimate(excluded=("snapshot storage (size known once taken)",))
+    price = model.prices.snapshot_gb_month(region)
+    if price is None:
+        return _unknown(f"no snapshot price in {region}")
+    # an upper bound: snapshots are incremental and bill only the blocks that changed
+    return Estimate((CostLine("snapshot storage (at most)", float(size), "GB-mo", price),))
 
 
 def _rds_cluster_instance(model: CostModel, resource: Resource) -> Estimate:
@@ -309,9 +337,11 @@ def _asg(model: CostModel, resource: Resource) -> Estimate:
     if isinstance(count, Unknown) or not isinstance(count, (int, float)):
         return _unknown("desired capacity unknown")
     template = model.launch_template_of(resource)
-    if template is None:
+    live = _live(resource)
+    if template is None and not isinstance(live.get("instance_type"), str):
         return _unknown("launch template not resolvable")
-    itype = template.attributes.get("instance_type")
+    # a live group's template is an id, not a reference: the audit resolved its instance type
+    itype = template.attributes.get("instance_type") if template is not None else live["instance_type"]
     overrides = [b.get("instance_type") for p in blocks(a.get("mixed_instances_policy"))
                  for lt in blocks(p.get("launch_template")) for b in blocks(lt.get("override"))]
     if not isinstance(itype, str) and overrides and isinstance(overrides[0], str):
@@ -365,6 +395,7 @@ def _node_group(model: CostModel, resource: Resource) -> Estimate:
 _ESTIMATORS = {
     "aws_instance": _instance,
     "aws_ebs_volume": _ebs_volume,
+    "aws_ebs_snapshot": _ebs_snapshot,
     "aws_db_instance": _db_instance,
     "aws_rds_cluster_instance": _rds_cluster_instance,
     "aws_nat_gateway": _hourly_item("nat_gateway", "NAT gateway", ("data processed per GB",)),

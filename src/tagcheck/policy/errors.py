@@ -35,13 +35,20 @@ class PolicyError(Exception):
         where = ""
         if self.file:
             where = self.file if self.line is None else f"{self.file}:{self.line}"
-        parts = [p for p in (where, self.key) if p]
-        # Messages can quote user text; keep the contract of a single line.
-        message = " ".join(self.message.splitlines())
+        parts = [_printable(p) for p in (where, self.key) if p]
+        # Messages and keys can quote user text; keep the contract of a single line, with
+        # no control characters (a key may be "\n" or hold a terminal escape).
+        message = _printable(" ".join(self.message.splitlines()))
         return ": ".join([*parts, message])
 
     def __str__(self) -> str:
         return self._one_line()
+
+
+def _printable(text: str) -> str:
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in text)
 
 
 def _rebuild(message, file, line, key, further_errors) -> PolicyError:

@@ -10,7 +10,8 @@ from typing import Any, Mapping
 from .errors import PolicyError
 from .merge import EMPTY_LAYER, PolicyLayer, merge_layers
 from .model import AllowedValues, IgnoreEntry, Policy, RuleConfig
-from .validate import RULE_KEYS, validate_document
+from .consistency import check_merge
+from .validate import RULE_KEYS, raise_first, validate_document
 from .yamldoc import KeyPath, YamlDocument, read_yaml_document
 
 POLICY_FILENAMES = (".tagcheck.yaml", ".tagcheck.yml")
@@ -77,6 +78,7 @@ class _ExtendsResolver:
         chain = (*chain, (identity, str(path)))
         doc = self._read(path, trusted)
         merged = EMPTY_LAYER
+        bases: list[PolicyLayer] = []
         for ref_path, ref in _extends_entries(doc.data):
             target, target_trusted = self._locate(ref, path, doc, ref_path)
             target_identity = os.path.realpath(target)
@@ -86,8 +88,12 @@ class _ExtendsResolver:
                 raise doc.error(ref_path, "extends cycle: " + " -> ".join(loop))
             if target_identity not in self.resolved:
                 self.resolved[target_identity] = self.resolve(target, trusted=target_trusted, chain=chain)
+            bases.append(self.resolved[target_identity])
             merged = merge_layers(merged, self.resolved[target_identity])
-        return merge_layers(merged, _own_layer(doc))
+        result = merge_layers(merged, _own_layer(doc))
+        if not trusted:  # shipped policies are consistent (tested); see consistency.py
+            raise_first(check_merge(doc, [base.settings for base in bases], result.settings))
+        return result
 
     def _read(self, path: Path, trusted: bool) -> YamlDocument:
         try:
@@ -113,7 +119,12 @@ class _ExtendsResolver:
                 message += "; for a file, write a path ending in .yaml"
                 raise doc.error(ref_path, message)
             return shipped, True
-        target = Path(os.path.normpath(referrer.parent / Path(ref).expanduser()))
+        try:
+            target = Path(os.path.normpath(referrer.parent / Path(ref).expanduser()))
+        except RuntimeError as exc:  # ~user that does not exist
+            raise doc.error(ref_path, f"cannot expand {ref!r}: {exc}") from None
+        if target.is_dir():
+            raise doc.error(ref_path, f"extended policy is a directory, not a file: {target}")
         if not target.is_file():
             raise doc.error(ref_path, f"extended policy file not found: {target}")
         return target, False

@@ -151,6 +151,9 @@ def value_errors(doc: YamlDocument) -> Iterator[PolicyError]:
                 re.compile(allowed["pattern"])
             except re.error as exc:
                 yield doc.error(("tags", "allowed", tag, "pattern"), f"invalid regular expression: {exc}")
+            except (OverflowError, RecursionError) as exc:  # a{99999999999}, 1,000 nested groups
+                reason = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)
+                yield doc.error(("tags", "allowed", tag, "pattern"), f"invalid regular expression: {reason}")
     for index, entry in enumerate(data.get("ignore", [])):
         if "expires" in entry:
             try:

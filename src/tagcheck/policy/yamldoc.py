@@ -20,6 +20,13 @@ _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 _MERGE = "tag:yaml.org,2002:merge"
 # Aliases are expanded while walking; this caps "billion laughs" documents.
 _MAX_NODES = 100_000
+# A policy is a handful of levels deep; this keeps jsonschema and the walker far from
+# Python's recursion limit on generated or hostile documents.
+_MAX_DEPTH = 64
+# Tags of collections a SafeLoader would construct; anything else (!!python/object …,
+# local tags like !foo) is an error, as yaml.safe_load would make it.
+_COLLECTION_TAGS = {"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:set",
+                    "tag:yaml.org,2002:omap", "tag:yaml.org,2002:pairs"}
 
 
 @dataclass(frozen=True)
@@ -46,6 +53,8 @@ def read_yaml_document(text: str, file: str) -> YamlDocument:
         raise _syntax_error(exc, file) from None
     except yaml.YAMLError as exc:  # unmarked errors (e.g. bad encoding)
         raise PolicyError(f"invalid YAML: {exc}", file=file) from None
+    except RecursionError:  # PyYAML's composer recurses once per nesting level
+        raise PolicyError(f"invalid YAML: nested more than {_MAX_DEPTH} levels deep", file=file) from None
     if root is None:  # empty file or only comments
         return YamlDocument(file, {}, {(): 1})
     walker = _Walker(file)
@@ -86,9 +95,13 @@ class _Walker:
         self.visited += 1
         if self.visited > _MAX_NODES:
             raise self.fail(node, path, "document too large (alias expansion)")
+        if len(path) > _MAX_DEPTH:
+            raise self.fail(node, path[:_MAX_DEPTH], f"nested more than {_MAX_DEPTH} levels deep")
         self.lines.setdefault(path, _line(node))
         if isinstance(node, yaml.ScalarNode):
             return self.scalar(node, path)
+        if node.tag not in _COLLECTION_TAGS:
+            raise self.fail(node, path, f"unsupported YAML tag {node.tag.replace('tag:yaml.org,2002:', '!!')}")
         if id(node) in self.active:
             raise self.fail(node, path, "recursive alias")
         self.active.add(id(node))
@@ -105,10 +118,15 @@ class _Walker:
         if node.tag == _TIMESTAMP:
             return node.value
         try:
-            return self.constructor.construct_object(node)
+            value = self.constructor.construct_object(node)
         except yaml.YAMLError as exc:
             problem = getattr(exc, "problem", None) or exc
             raise self.fail(node, path, f"invalid YAML value: {problem}") from None
+        except (ValueError, OverflowError) as exc:  # e.g. an integer of more than 4,300 digits
+            raise self.fail(node, path, f"invalid YAML value: {exc}") from None
+        if isinstance(value, float) and (value != value or value in (float("inf"), float("-inf"))):
+            raise self.fail(node, path, f"must be a finite number, got {node.value}")
+        return value
 
     def mapping(self, node: yaml.MappingNode, path: KeyPath) -> dict[str, Any]:
         result: dict[str, Any] = {}

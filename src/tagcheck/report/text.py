@@ -28,7 +28,7 @@ def render(result: RunResult, *, color: bool = False, show_fix: bool = True, sor
             out.extend(_finding_lines(finding, paint, show_fix))
         out.append("")
     else:
-        for file, group in groupby(result.findings, key=lambda f: f.location.file or f.location.arn or ""):
+        for file, group in groupby(result.findings, key=_group):
             out.append(paint(_BOLD, terminal_safe(file or "(no file)")))
             for finding in group:
                 out.extend(_finding_lines(finding, paint, show_fix))
@@ -38,6 +38,14 @@ def render(result: RunResult, *, color: bool = False, show_fix: bool = True, sor
     if cost:
         out.append(cost)
     return "\n".join(out) + "\n"
+
+
+def _group(finding: Finding) -> str:
+    """Findings from code are grouped by file; from the account, by account and region."""
+    if finding.location.file or not finding.resource:
+        return finding.location.file or ""
+    resource = finding.resource
+    return f"aws account {resource.account or '?'} · {resource.region if isinstance(resource.region, str) else 'global'}"
 
 
 def _painter(color: bool):
@@ -51,7 +59,8 @@ def _finding_lines(finding: Finding, paint, show_fix: bool) -> list[str]:
     if finding.location.line:
         where += f":{finding.location.line}"
     severity = paint(_COLOURS[finding.severity], finding.severity.value)
-    subject = f" {paint(_DIM, one_line(finding.resource.address))}" if finding.resource else ""
+    shown_address = finding.resource and finding.resource.address != where
+    subject = f" {paint(_DIM, one_line(finding.resource.address))}" if shown_address else ""
     lines = [f"  {terminal_safe(where)}: {severity} {finding.rule}{subject}: {one_line(finding.message)}"]
     if finding.monthly_cost_usd is not None:
         cost = f"${finding.monthly_cost_usd:,.2f}/mo"

@@ -13,12 +13,13 @@ its compute, which COST203 reports as ``combined_with_schedule_usd``.
 from __future__ import annotations
 
 import re
+import shlex
 from typing import Any, Iterable
 
 from tagcheck.catalog.instances import current_generation_equivalent, instance_spec, size_rank, smaller_sizes
 from tagcheck.catalog.prices import HOURS_PER_MONTH
 from tagcheck.cost import Estimate, blocks, first_block, referenced_address
-from tagcheck.model import Lever, Resource, Severity, Unknown
+from tagcheck.model import Lever, Origin, Resource, Severity, Unknown
 from tagcheck.rules.registry import Hit, Rule, RuleContext
 
 WEEK_HOURS = 168
@@ -112,6 +113,8 @@ def _has_schedule(resource: Resource, ctx: RuleContext) -> bool:
     if tag and resource.tags is not None and tag in resource.tags.values:
         return True
     if resource.type == "aws_autoscaling_group":
+        if (resource.attributes.get("live") or {}).get("scheduled_actions"):  # tagcheck aws
+            return True
         for other in ctx.resources:
             if other.type == "aws_autoscaling_schedule":
                 target = other.attributes.get("autoscaling_group_name")
@@ -283,8 +286,8 @@ def _bucket_has_lifecycle(resource: Resource, ctx: RuleContext) -> bool:
 
 
 def check_s3_lifecycle(resource: Resource, ctx: RuleContext) -> Iterable[Hit]:
-    if resource.type != "aws_s3_bucket":
-        return
+    if resource.type != "aws_s3_bucket" or isinstance(resource.attributes.get("lifecycle_rule"), Unknown):
+        return  # unknown: the account would not show it (the audit's coverage says so)
     name = resource.attributes.get("bucket")
     label = name if isinstance(name, str) else resource.address
     archive_like = bool(_ARCHIVE_LIKE.search(label) or _ARCHIVE_LIKE.search(resource.address))
@@ -299,11 +302,20 @@ def check_s3_lifecycle(resource: Resource, ctx: RuleContext) -> Iterable[Hit]:
               + (f"; {per_gb}" if per_gb else ""),
               details={"bucket": label, "per_gb": per_gb, "standard_gb_month": hot, "glacier_ir_gb_month": cold,
                        "note": "the saving depends on the GB stored, which code does not show"},
-              fix=(f'resource "aws_s3_bucket_lifecycle_configuration" "{_block_name(resource)}" {{\n'
-                   f"  bucket = {resource.type}.{_block_name(resource)}.id\n"
-                   '  rule {\n    id     = "archive"\n    status = "Enabled"\n    filter {}\n'
-                   '    transition {\n      days          = 30\n      storage_class = "GLACIER_IR"\n    }\n'
-                   "    expiration {\n      days = 365\n    }\n  }\n}"))
+              fix=_lifecycle_fix(resource, label))
+
+
+def _lifecycle_fix(resource: Resource, bucket: str) -> str:
+    if resource.origin == Origin.AWS:
+        rules = ('{"Rules": [{"ID": "archive", "Status": "Enabled", "Filter": {}, '
+                 '"Transitions": [{"Days": 30, "StorageClass": "GLACIER_IR"}], "Expiration": {"Days": 365}}]}')
+        return (f"aws s3api put-bucket-lifecycle-configuration --bucket {shlex.quote(bucket)} "
+                f"--lifecycle-configuration {shlex.quote(rules)}")
+    return (f'resource "aws_s3_bucket_lifecycle_configuration" "{_block_name(resource)}" {{\n'
+            f"  bucket = {resource.type}.{_block_name(resource)}.id\n"
+            '  rule {\n    id     = "archive"\n    status = "Enabled"\n    filter {}\n'
+            '    transition {\n      days          = 30\n      storage_class = "GLACIER_IR"\n    }\n'
+            "    expiration {\n      days = 365\n    }\n  }\n}")
 
 
 def _block_name(resource: Resource) -> str:
@@ -323,7 +335,9 @@ def check_log_retention(resource: Resource, ctx: RuleContext) -> Iterable[Hit]:
     yield Hit("storage: log group keeps logs forever (no retention_in_days)"
               + (f"; stored logs cost {_unit_price(per_gb)} per GB-month, growing every month" if per_gb else ""),
               key="retention_in_days", details={"storage_gb_month": per_gb},
-              fix="retention_in_days = 30")
+              fix=(f"aws logs put-retention-policy --log-group-name "
+                   f"{shlex.quote(str(resource.attributes.get('name') or resource.address))} --retention-in-days 30"
+                   if resource.origin == Origin.AWS else "retention_in_days = 30"))
 
 
 # --- COST207 previous generation -------------------------------------------------------------

@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import json
 import re
+import shlex
 from dataclasses import dataclass
 from typing import Iterable
 
-from tagcheck.model import Lever, Resource, Severity, TagSet
+from tagcheck.model import Lever, Origin, Resource, Severity, TagSet
 from tagcheck.rules.registry import Hit, Rule, RuleContext
 
 
@@ -108,14 +109,18 @@ def _tag_verdicts(resource: Resource, ctx: RuleContext) -> list[Verdict]:
 def _placeholder(key: str, policy) -> str:
     allowed = policy.allowed.get(key)
     if allowed is not None and allowed.values:
-        return allowed.values[0]
+        return "<" + "|".join(allowed.values) + ">"  # never suggest one: "dev" on a production resource is wrong
     if allowed is not None and allowed.pattern:
         return f"<value matching {allowed.pattern}>"
     return "<value>"
 
 
 def _fix(resource: Resource, keys: list[str], policy) -> str:
-    """Text to paste: a tags map entry, or tag blocks for ASG-style types."""
+    """Text to paste: a tags map entry, tag blocks for ASG-style types, or — for a resource
+    read from the account — the AWS CLI command that tags it."""
+    if resource.origin == Origin.AWS:
+        pairs = " ".join(shlex.quote(f"{k}={_placeholder(k, policy)}") for k in keys)
+        return f"aws resourcegroupstaggingapi tag-resources --resource-arn-list {shlex.quote(resource.address)} --tags {pairs}"
     if "tag" in resource.attributes and "tags" not in resource.attributes and resource.type == "aws_autoscaling_group":
         return "\n".join(
             f'tag {{\n  key                 = {json.dumps(k)}\n  value               = {json.dumps(_placeholder(k, policy))}\n'

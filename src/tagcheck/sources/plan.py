@@ -9,6 +9,16 @@ so findings are located at the plan file; addresses are Terraform's own.
 Resources that the plan deletes are skipped (they will not exist); data sources are not
 resources. With ``changed_only`` only create/update/replace actions are kept (no-op and
 read resources are counted as skipped).
+
+Hardening (issue #8). A file that is not a plan of the supported format is a
+:class:`PlanError` (the CLI exits 2) with one line naming the file — and, for a document
+whose structure is not a plan's, the JSON path of the first part that is wrong
+(``resource_changes[3].change.after: expected an object, got a list``): a state file, a
+``terraform show -json`` of a state, another ``format_version``, truncated or binary
+JSON, JSON nested too deeply or with numbers Python cannot read. Values inside a
+well-formed resource change that are not what the provider writes — ``tags_all`` that is
+not a map, a tag value that is a list, a create without ``change.after`` — make that
+resource's tags unknown, with the reason (TAG005), and the rest of the plan is checked.
 """
 
 from __future__ import annotations
@@ -42,30 +52,40 @@ def load_plan(path: Path, *, changed_only: bool = False, display: str | None = N
     """``before=True``: the resources as they are before the plan is applied (their prior
     values; created resources absent), for the coverage change a plan causes."""
     doc = _read(path)
+    _check_shape(doc, path)
     shown = display or str(path)
     variables = {k: v.get("value") for k, v in (doc.get("variables") or {}).items() if isinstance(v, dict)}
     providers = _provider_configs(doc.get("configuration") or {}, variables)
     config_providers = _resource_provider_keys((doc.get("configuration") or {}).get("root_module") or {}, "")
     scan = PlanScan()
-    for change in doc.get("resource_changes") or []:
-        if change.get("mode") != "managed":
-            continue
-        if not _is_aws(change):
-            scan.other_providers += 1
-            continue
-        actions = set((change.get("change") or {}).get("actions") or [])
-        if before:
-            if (change.get("change") or {}).get("before") is not None:
-                scan.resources.append(_resource(change, providers, config_providers, shown, state="before"))
-            continue
-        if actions <= {"delete", "forget"} and actions:  # gone after apply (or no longer managed)
-            scan.skipped_deleted += 1
-            continue
-        if changed_only and not (actions & CHANGED):
-            scan.skipped_unchanged += 1
-            continue
-        scan.resources.append(_resource(change, providers, config_providers, shown))
+    for index, change in enumerate(doc.get("resource_changes") or []):
+        try:
+            _add_change(scan, change, providers, config_providers, shown, changed_only, before)
+        except RecursionError:
+            raise PlanError(f"{path}: resource_changes[{index}] is nested too deeply to read") from None
     return scan
+
+
+def _add_change(scan: PlanScan, change: Mapping[str, Any], providers, config_providers, shown: str,
+                changed_only: bool, before: bool) -> None:
+    if change.get("mode") != "managed":
+        return
+    if not _is_aws(change):
+        scan.other_providers += 1
+        return
+    body = change.get("change") or {}
+    actions = set(body.get("actions") or [])
+    if before:
+        if body.get("before") is not None:
+            scan.resources.append(_resource(change, providers, config_providers, shown, state="before"))
+        return
+    if actions <= {"delete", "forget"} and actions:  # gone after apply (or no longer managed)
+        scan.skipped_deleted += 1
+        return
+    if changed_only and not (actions & CHANGED):
+        scan.skipped_unchanged += 1
+        return
+    scan.resources.append(_resource(change, providers, config_providers, shown))
 
 
 _BINARY_HINT = "a binary plan file? run `terraform show -json PLANFILE > plan.json`"
@@ -86,6 +106,10 @@ def _read(path: Path) -> dict:
         raise PlanError(f"{path}: not UTF-8 text ({_BINARY_HINT}): {exc.reason}") from None
     except json.JSONDecodeError as exc:
         raise PlanError(f"{path}:{exc.lineno}: not valid JSON: {exc.msg}") from None
+    except RecursionError:
+        raise PlanError(f"{path}: JSON nested too deeply to read") from None
+    except ValueError as exc:  # e.g. an integer of more than 4,300 digits
+        raise PlanError(f"{path}: cannot read the JSON: {exc}") from None
     if not isinstance(doc, dict):
         raise PlanError(f"{path}: not a Terraform plan (expected a JSON object)")
     version = doc.get("format_version")
@@ -99,6 +123,71 @@ def _read(path: Path) -> dict:
     if not isinstance(version, str) or version.split(".")[0] != SUPPORTED_MAJOR:
         raise PlanError(f"{path}: plan format_version {version!r} is not supported (expected {SUPPORTED_MAJOR}.x)")
     return doc
+
+
+_OBJECT, _LIST, _STRING = (dict,), (list,), (str,)
+_OPTIONAL = (type(None),)
+
+
+def _check_shape(doc: Mapping[str, Any], path: Path) -> None:
+    """The parts of a plan this module reads have the types Terraform writes; else a
+    PlanError naming the first JSON path that does not."""
+
+    def expect(value: Any, types: tuple, where: str) -> None:
+        if not isinstance(value, types) or (isinstance(value, bool) and bool not in types):
+            wanted = " or ".join(_KIND[t] for t in types if t is not type(None))
+            raise PlanError(f"{path}: {where}: expected {wanted}, got {_kind(value)} "
+                            "(not the JSON of `terraform show -json PLANFILE`?)")
+
+    expect(doc.get("variables"), _OBJECT + _OPTIONAL, "variables")
+    expect(doc.get("resource_changes"), _LIST + _OPTIONAL, "resource_changes")
+    for i, change in enumerate(doc.get("resource_changes") or []):
+        where = f"resource_changes[{i}]"
+        expect(change, _OBJECT, where)
+        for key in ("address", "type", "mode"):
+            expect(change.get(key), _STRING, f"{where}.{key}")
+        for key in ("name", "provider_name", "module_address"):
+            expect(change.get(key), _STRING + _OPTIONAL, f"{where}.{key}")
+        body = change.get("change")
+        expect(body, _OBJECT, f"{where}.change")
+        expect(body.get("actions"), _LIST + _OPTIONAL, f"{where}.change.actions")
+        for j, action in enumerate(body.get("actions") or []):
+            expect(action, _STRING, f"{where}.change.actions[{j}]")
+        for key in ("before", "after"):
+            expect(body.get(key), _OBJECT + _OPTIONAL, f"{where}.change.{key}")
+        expect(body.get("after_unknown"), _OBJECT + (bool,) + _OPTIONAL, f"{where}.change.after_unknown")
+    configuration = doc.get("configuration")
+    expect(configuration, _OBJECT + _OPTIONAL, "configuration")
+    configuration = configuration or {}
+    expect(configuration.get("provider_config"), _OBJECT + _OPTIONAL, "configuration.provider_config")
+    for key, config in (configuration.get("provider_config") or {}).items():
+        expect(config, _OBJECT, f"configuration.provider_config.{key}")
+        expect(config.get("expressions"), _OBJECT + _OPTIONAL, f"configuration.provider_config.{key}.expressions")
+    modules = [(configuration.get("root_module"), "configuration.root_module")]
+    while modules:
+        module, where = modules.pop()
+        expect(module, _OBJECT + _OPTIONAL, where)
+        module = module or {}
+        expect(module.get("resources"), _LIST + _OPTIONAL, f"{where}.resources")
+        for i, res in enumerate(module.get("resources") or []):
+            expect(res, _OBJECT, f"{where}.resources[{i}]")
+        expect(module.get("module_calls"), _OBJECT + _OPTIONAL, f"{where}.module_calls")
+        for name, call in (module.get("module_calls") or {}).items():
+            expect(call, _OBJECT, f"{where}.module_calls.{name}")
+            modules.append((call.get("module"), f"{where}.module_calls.{name}.module"))
+
+
+_KIND = {dict: "an object", list: "an array", str: "a string", bool: "a boolean"}
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    return _KIND.get(type(value), type(value).__name__)
 
 
 def _is_aws(change: Mapping[str, Any]) -> bool:
@@ -124,9 +213,10 @@ def _constant(expressions: Mapping[str, Any], name: str, variables: Mapping[str,
     if isinstance(expr, dict) and "constant_value" in expr:
         return expr["constant_value"]
     refs = expr.get("references") if isinstance(expr, dict) else None
+    refs = [r for r in refs if isinstance(r, str)] if isinstance(refs, list) else []
     if refs and refs[0].startswith("var.") and refs[0][4:] in variables:
         return variables[refs[0][4:]]
-    return Unknown(f"provider {name} is not a constant in the plan ({', '.join(refs or []) or 'expression'})")
+    return Unknown(f"provider {name} is not a constant in the plan ({', '.join(refs) or 'expression'})")
 
 
 def _block(expressions: Mapping[str, Any], name: str) -> Mapping[str, Any]:
@@ -192,17 +282,28 @@ def _resource(change: Mapping[str, Any], providers: Mapping[str, _Provider], pro
               shown: str, state: str = "after") -> Resource:
     rtype, address = change["type"], change["address"]
     body = change.get("change") or {}
+    missing = None  # why the resource's values are not in the plan at all
     if state == "before":
         attrs = dict(body.get("before") or {})
     else:
-        attrs = _with_unknowns(body.get("after") or {}, body.get("after_unknown") or {}, address)
+        after, after_unknown = body.get("after"), body.get("after_unknown")
+        if after is None:  # only a delete or forget plans no values; anything else is a broken plan
+            missing = (f"{address} (known after apply)" if after_unknown is True
+                       else f"the plan has no change.after for {address}")
+        attrs = _with_unknowns(after or {}, after_unknown or {}, address)
+        if isinstance(attrs, Unknown):  # after_unknown: true for the whole object
+            missing, attrs = attrs.reason, {}
     key = provider_keys.get(_config_address(change), "aws")
     provider = providers.get(key, _Provider())
     region = attrs.get("region") if isinstance(attrs.get("region"), str) else provider.region
     actions = body.get("actions") or []
+    tags = _tags(rtype, attrs, provider)
+    if missing is not None and tagging_for(rtype) is not None and tagging_for(rtype).taggable:
+        tags = TagSet({}, complete=False, unknown_reason=missing, hidden_keys=provider.ignore_keys,
+                      hidden_prefixes=provider.ignore_prefixes)
     return Resource(
         address=address, type=rtype, origin=Origin.PLAN, location=Location(shown),
-        tags=_tags(rtype, attrs, provider), attributes=attrs, region=region,
+        tags=tags, attributes=attrs, region=region,
         module=change.get("module_address") or "", provider=key.split(":")[-1] if key else "aws",
         action="replace" if {"delete", "create"} <= set(actions) else "-".join(actions) or None,
     )
@@ -233,6 +334,8 @@ def _tags(rtype: str, attrs: Mapping[str, Any], provider: _Provider) -> TagSet |
                 if isinstance(block, dict) and isinstance(block.get("key"), str):
                     source[block["key"]] = block.get("value")
     hidden = dict(hidden_keys=provider.ignore_keys, hidden_prefixes=provider.ignore_prefixes)
+    if source is not None and not isinstance(source, (dict, Unknown)):
+        source = Unknown(f"tags in the plan are {_kind(source)}, not a map")
     if isinstance(source, Unknown):
         return TagSet({}, complete=False, unknown_reason=source.reason, **hidden)
     values = {}
@@ -241,6 +344,8 @@ def _tags(rtype: str, attrs: Mapping[str, Any], provider: _Provider) -> TagSet |
             continue
         if isinstance(v, Unknown):
             values[k] = TagValue(None, TagSource.RESOURCE, v.reason)
+        elif isinstance(v, (dict, list)):
+            values[k] = TagValue(None, TagSource.RESOURCE, f"tag {k} in the plan is {_kind(v)}, not a string")
         else:
             values[k] = TagValue(str(v) if not isinstance(v, bool) else ("true" if v else "false"), TagSource.RESOURCE)
     values = {k: v for k, v in values.items() if k not in provider.ignore_keys and not k.startswith(provider.ignore_prefixes)}
@@ -251,6 +356,8 @@ def _tags(rtype: str, attrs: Mapping[str, Any], provider: _Provider) -> TagSet |
 
 def _merged_tags(tags: Any, provider: _Provider, unknown: Unknown) -> Any:
     if isinstance(tags, Unknown) or isinstance(provider.default_tags, Unknown):
+        return unknown
+    if not isinstance(tags, (dict, type(None))) or not isinstance(provider.default_tags, (dict, type(None))):
         return unknown
     merged = dict(provider.default_tags or {})
     merged.update({k: v for k, v in (tags or {}).items() if v is not None})

@@ -91,3 +91,27 @@ def tag_rules(resources, tmp_path: Path) -> dict[str, set[str]]:
         if finding.resource is not None and finding.rule.startswith("TAG"):
             out[finding.resource.address].add(finding.rule)
     return out
+
+
+def inject_fault(monkeypatch, event: str, code: str = "AccessDenied", status: int = 403, exception=None,
+                 when=None) -> None:
+    """Make every boto3 session answer ``event`` (``before-call.SERVICE.Operation``) with an error
+    response — or raise ``exception`` — before anything is sent. ``when(params, context)`` can
+    narrow it (a region, a bucket)."""
+    from botocore.awsrequest import AWSResponse
+
+    original = boto3.session.Session.__init__
+
+    def handler(params=None, context=None, **_):
+        if when is not None and not when(params or {}, context or {}):
+            return None
+        if exception is not None:
+            raise exception
+        return (AWSResponse("https://injected.invalid", status, {}, None),
+                {"Error": {"Code": code, "Message": f"injected {code}"}, "ResponseMetadata": {"HTTPStatusCode": status}})
+
+    def init(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        self.events.register(event, handler)
+
+    monkeypatch.setattr(boto3.session.Session, "__init__", init)

@@ -219,7 +219,10 @@ def run_audit(options: AuditOptions) -> AuditResult:
     counter = CallCounter()
     config = client_config(options.max_attempts, max(10, options.max_workers))
     boto = base_session(options.profile, counter)
-    home = options.regions[0] if options.regions else home_region(boto)
+    # identity, Organizations, S3's listing and Cost Explorer are called from the session's own
+    # region (a --region that turns out not to be enabled must not stop the audit), else from the
+    # first --region (the right partition), else us-east-1
+    home = boto.region_name or (options.regions[0] if options.regions else home_region(boto))
     base = AccountSession(boto, "", config)
     base.account = caller_account(base, home)
     regions = list(options.regions) or (enabled_regions(base, home) if options.all_regions else [home])

@@ -11,6 +11,11 @@ not-fully-known values:
 
 Never guess: anything not modelled (data sources, resource attributes, ``file()``,
 functions we don't implement) evaluates to ``Unknown`` with the reason.
+
+Robustness contract (tested with generated expressions): :func:`evaluate` raises
+:class:`EvalError` — what Terraform would report as an error — and nothing else, whatever
+the expression; a built-in function that fails on its arguments is an ``EvalError``
+naming the function, never a Python ``TypeError`` escaping to the user.
 """
 
 from __future__ import annotations
@@ -215,8 +220,14 @@ def _index(expr: Any, scope: Scope) -> Any:
     if isinstance(key, (Unknown, PartialMap)):
         return first_unknown(key)
     if isinstance(base, _Namespace):
+        if not isinstance(key, str):  # var[0], local[true]: names are strings
+            raise EvalError(f"{render(expr[1])}[{_show(key)}]: the key must be a name")
         return _get(base, key, scope, expr)
     return _lookup(base, key, expr)
+
+
+def _show(value: Any) -> str:
+    return type(value).__name__ if isinstance(value, (dict, list)) else repr(value)
 
 
 def _get(base: Any, name: Any, scope: Scope, expr: Any) -> Any:
@@ -227,6 +238,8 @@ def _get(base: Any, name: Any, scope: Scope, expr: Any) -> Any:
 
 def _namespace_attr(ns: _Namespace, name: Any, scope: Scope, expr: Any) -> Any:
     root = ns.path[0]
+    if not isinstance(name, str):  # splat operations reach here with whatever they were given
+        raise EvalError(f"{'.'.join(ns.path)}: {_show(name)} is not a name")
     if root == "var" and len(ns.path) == 1:
         if name not in scope.variables:
             raise EvalError(f"var.{name} is not declared")
@@ -252,20 +265,24 @@ def _namespace_attr(ns: _Namespace, name: Any, scope: Scope, expr: Any) -> Any:
 def _lookup(base: Any, key: Any, expr: Any) -> Any:
     if isinstance(base, Unknown):
         return base
-    if isinstance(base, PartialMap):
-        if key in base.known:
-            return base.known[key]
-        return Unknown(base.reason)
-    if isinstance(base, dict):
+    if isinstance(base, (dict, PartialMap)):
+        if not isinstance(key, (str, int, float)):  # a map key is a string (a number converts)
+            raise EvalError(f"cannot index a map with {_show(key)}")
+        key = to_string(key)
+        if isinstance(base, PartialMap):
+            return base.known[key] if key in base.known else Unknown(base.reason)
         if key not in base:
             raise EvalError(f"key {key!r} not found in {render(expr[1])}")
         return base[key]
     if isinstance(base, list):
         if isinstance(key, bool) or not isinstance(key, (int, float, str)):
-            raise EvalError(f"cannot index a list with {key!r}")
+            raise EvalError(f"cannot index a list with {_show(key)}")
+        number = _number(key)
+        if number != number or number in (float("inf"), float("-inf")) or number != int(number) or number < 0:
+            raise EvalError(f"invalid index {key!r} for {render(expr[1])}")
         try:
-            return base[int(key)]
-        except (IndexError, ValueError):
+            return base[int(number)]
+        except IndexError:
             raise EvalError(f"index {key!r} out of range for {render(expr[1])}") from None
     if base is None:
         raise EvalError(f"attempt to get {key!r} from null value {render(expr[1])}")
@@ -281,6 +298,8 @@ def _splat(expr: Any, scope: Scope) -> Any:
     for item in items:
         for op, arg in expr[2]:
             key = evaluate(arg, scope) if op == "index" else arg
+            if isinstance(key, (Unknown, PartialMap)):
+                return first_unknown(key)
             item = _lookup(item, key, expr)
         out.append(item)
     return out
@@ -299,9 +318,9 @@ def _cond(expr: Any, scope: Scope) -> Any:
 
 
 def _to_bool(value: Any) -> bool:
-    if value in ("true", "false"):
+    if isinstance(value, str) and value in ("true", "false"):
         return value == "true"
-    raise EvalError(f"condition must be a bool, not {value!r}")
+    raise EvalError(f"a bool is required, not {_show(value)}")
 
 
 _ARITH: dict[str, Callable[[Any, Any], Any]] = {
@@ -328,11 +347,16 @@ def _bin(expr: Any, scope: Scope) -> Any:
         result = _equals(left, right)
         return result if isinstance(result, Unknown) else not result
     if op in ("&&", "||"):
+        left, right = (v if isinstance(v, bool) else _to_bool(v) for v in (left, right))
         return (left and right) if op == "&&" else (left or right)
+    if op not in _ARITH:
+        raise EvalError(f"unsupported operator {op!r}")
     try:
         return _ARITH[op](_number(left), _number(right))
     except ZeroDivisionError:
         raise EvalError("division by zero") from None
+    except OverflowError:
+        raise EvalError(f"number out of range in {op}") from None
 
 
 def _equals(left: Any, right: Any) -> Any:
@@ -342,14 +366,28 @@ def _equals(left: Any, right: Any) -> Any:
 
 
 def _number(value: Any) -> float | int:
-    if isinstance(value, bool):
-        raise EvalError(f"a number is required, not {value!r}")
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        raise EvalError(f"a number is required, not {_show(value)}")
     if isinstance(value, (int, float)):
         return value
+    text = value.strip()
     try:
-        return int(value) if re.fullmatch(r"-?\d+", str(value)) else float(value)
-    except (TypeError, ValueError):
-        raise EvalError(f"a number is required, not {value!r}") from None
+        if re.fullmatch(r"-?\d+", text):
+            return int(text)
+        if _NUMBER.fullmatch(text):  # not Python's "nan", "inf", "1_000"
+            return float(text)
+    except ValueError:  # over 4,300 digits
+        pass
+    raise EvalError(f"a number is required, not {_show(value)}")
+
+
+_NUMBER = re.compile(r"-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?")
+
+
+def _whole_number(value: Any) -> int:
+    """A number used as a count, an index or a length (ValueError/OverflowError for nan/inf)."""
+    number = _number(value)
+    return number if isinstance(number, int) else int(number)
 
 
 def _un(expr: Any, scope: Scope) -> Any:
@@ -358,6 +396,8 @@ def _un(expr: Any, scope: Scope) -> Any:
         return first_unknown(value)
     if expr[1] == "!":
         return not (value if isinstance(value, bool) else _to_bool(value))
+    if expr[1] != "-":
+        raise EvalError(f"unsupported operator {expr[1]!r}")
     return -_number(value)
 
 
@@ -367,7 +407,7 @@ def _for(expr: Any, scope: Scope) -> Any:
     if isinstance(collection, (Unknown, PartialMap)):
         return first_unknown(collection)
     if isinstance(collection, dict):
-        pairs = list(collection.items())
+        pairs = sorted(collection.items())  # Terraform iterates maps and objects in key order
     elif isinstance(collection, list):
         pairs = list(enumerate(collection))
     elif collection is None:
@@ -385,7 +425,7 @@ def _for(expr: Any, scope: Scope) -> Any:
             keep = evaluate(cond_expr, inner)
             if isinstance(keep, (Unknown, PartialMap)):
                 return first_unknown(keep)
-            if not keep:
+            if not (keep if isinstance(keep, bool) else _to_bool(keep)):
                 continue
         value = evaluate(value_expr, inner)
         if key_expr is None:
@@ -408,6 +448,8 @@ def _call(expr: Any, scope: Scope) -> Any:
     _, name, arg_exprs, expand = expr
     name = name.split("::")[-1] if name.startswith("provider::") else name
     if name in ("try", "can"):
+        if name == "can" and len(arg_exprs) != 1:
+            raise EvalError(f"can() takes exactly one argument, not {len(arg_exprs)}")
         return _try(arg_exprs, scope) if name == "try" else _can(arg_exprs[0], scope)
     if name in _NEVER_READ:
         return Unknown(f"{name}() is not evaluated")
@@ -419,13 +461,18 @@ def _call(expr: Any, scope: Scope) -> Any:
         last = args.pop()
         if isinstance(last, (Unknown, PartialMap)):
             return first_unknown(last)
+        if not isinstance(last, list):  # f(x...) expands a list or tuple only
+            raise EvalError(f"{name}(): the argument before ... must be a list, not {_show(last)}")
         args.extend(last)
     try:
         return fn(*args)
-    except EvalError:
+    except (EvalError, RecursionError):
         raise
-    except (TypeError, ValueError, KeyError, AttributeError) as exc:
-        raise EvalError(f"{name}(): {exc}") from None
+    except Exception as exc:  # noqa: BLE001 - a function given values it does not take
+        # The implementations below are plain Python on user values: a TypeError,
+        # ValueError, OverflowError, re.error, StopIteration … is Terraform's "Invalid
+        # function argument", never a crash.
+        raise EvalError(f"{name}(): invalid arguments ({type(exc).__name__}: {exc})") from None
 
 
 def _try(arg_exprs: tuple, scope: Scope) -> Any:
@@ -622,7 +669,7 @@ def _zipmap(keys: list, values: list) -> dict:
 def _element(value: list, index: Any) -> Any:
     if not value:
         raise EvalError("element() of an empty list")
-    return value[int(index) % len(value)]
+    return value[_whole_number(index) % len(value)]
 
 
 def _tolist(value: Any) -> Any:

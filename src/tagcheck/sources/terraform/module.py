@@ -12,6 +12,27 @@ no backend and has no tfvars is taken to be a reusable module scanned on its own
 variables that have no default, or a null/empty default (``tags = {}``), are
 *supplied by the caller* — unknown, not empty — so ``tags = merge(var.tags, {…})``
 gives "unknown: supplied by the caller" instead of a wall of missing-tag errors.
+
+Configuration errors Terraform itself would stop at are TC001 findings with the file and
+line, reported once per module directory, and never stop the run (hardening, issue #8):
+
+* a cycle among ``locals`` (``local.a → local.b → local.a``), found statically from the
+  references, whether or not anything uses them; evaluating such a local is unknown with
+  the same text as its reason;
+* a variable ``default`` that refers to anything (``default = var.b``): Terraform allows
+  constants only (and names the cycle when defaults refer to each other);
+* ``resource``/``data`` blocks without two labels, ``module``/``variable``/``output``/
+  ``provider`` blocks without one;
+* a local ``source`` that loops back to a module being evaluated (the finding names the
+  chain of directories), that nests more than :data:`MAX_MODULE_DEPTH` calls deep, that
+  is not a usable path (a NUL byte, a name too long) or whose directory does not exist.
+
+A local ``source`` resolving outside the repository (the nearest directory above the root
+module holding ``.git``) is not followed: it is reported as TC003 ("not scanned", like a
+remote source), because tagcheck never reads outside the tree it was pointed at. Without
+a repository there is no such boundary, and sources are followed as Terraform does.
+``count`` above :data:`MAX_INSTANCES` (or not a whole number) is not expanded: the
+resource's instances are unknown, with the reason.
 """
 
 from __future__ import annotations
@@ -27,6 +48,7 @@ from tagcheck.model import Location, Origin, Resource, SourceProblem, Unknown
 from tagcheck.sources.terraform.evaluate import (
     EvalError, PartialMap, Scope, evaluate, evaluate_or_unknown, first_unknown, render, to_string,
 )
+from tagcheck.sources.terraform.syntax import MAX_NESTING, nesting_depth
 from tagcheck.sources.terraform.tags import ProviderConfig, effective_tags
 
 # Arguments of resource/module blocks that are Terraform's, not the resource's.
@@ -34,6 +56,10 @@ _RESOURCE_META = {"count", "for_each", "provider", "depends_on", "lifecycle"}
 _MODULE_META = {"source", "version", "count", "for_each", "providers", "depends_on"}
 _SUPPRESS = re.compile(r"(?:#|//)\s*tagcheck:ignore=([A-Za-z0-9*,\s]+?)(?:\s+(.*))?$")
 MAX_MODULE_DEPTH = 32
+# count / for_each beyond this many instances are not expanded (count = 1e9 would take
+# all the memory there is); real configurations stay far below it.
+MAX_INSTANCES = 10_000
+_LABELS = {"resource": 2, "data": 2, "module": 1, "variable": 1, "output": 1, "provider": 1}
 
 
 @dataclass
@@ -118,6 +144,8 @@ class ModuleEvaluator:
         self.problems: list[SourceProblem] = []
         self._reported_calls: set[tuple[str, int]] = set()
         self._visited_dirs: set[Path] = set()
+        self._checked_dirs: set[Path] = set()
+        self._boundary: Path | None = None  # the repository of the root being evaluated
         # resource address → the module directories it was evaluated through, root first
         self.directory_chains: dict[str, tuple[Path, ...]] = {}
 
@@ -127,6 +155,7 @@ class ModuleEvaluator:
         mod = self._load_dir(directory)
         if self._first_visit(directory.resolve()):
             self.problems.extend(mod.problems)
+        self._boundary = repository_top(directory.resolve())
         variables = self._root_variables(mod, inputs)
         self._evaluate(mod, variables, {}, prefix="", stack=(directory.resolve(),), root=mod)
 
@@ -174,9 +203,13 @@ class ModuleEvaluator:
             name = block.labels[0] if block.labels else "?"
             has_default = "default" in block.attrs
             nullable = block.attrs.get("nullable", (("lit", True), 0))[0] != ("lit", False)
-            declared[name] = Variable(name, has_default,
-                                      evaluate_or_unknown(block.attrs["default"][0], Scope()) if has_default else None,
-                                      nullable, block.attrs["type"][0] if "type" in block.attrs else None)
+            default = None
+            if has_default:
+                refs = [f"{r}.{k}" if k is not None else r for r, k in references(block.attrs["default"][0])]
+                default = (Unknown(f"the default of var.{name} refers to {refs[0]} (Terraform allows only constants)")
+                           if refs else evaluate_or_unknown(block.attrs["default"][0], Scope()))
+            declared[name] = Variable(name, has_default, default, nullable,
+                                      block.attrs["type"][0] if "type" in block.attrs else None)
         return declared
 
     # --- one module instance -------------------------------------------------------------
@@ -184,10 +217,11 @@ class ModuleEvaluator:
     def _evaluate(self, mod: ModuleDir, variables: dict[str, Any], inherited: dict[str, ProviderConfig],
                   prefix: str, stack: tuple[Path, ...], root: ModuleDir) -> dict[str, Any]:
         """Evaluate one module instance; returns its outputs."""
+        self._check_once(mod)
         locals_exprs: dict[str, Any] = {}
         for _, block in mod.blocks("locals"):
             locals_exprs.update({name: expr for name, (expr, _line) in block.attrs.items()})
-        calls = {block.labels[0]: (parsed, block) for parsed, block in mod.blocks("module") if block.labels}
+        calls = {block.labels[0]: (parsed, block) for parsed, block in mod.blocks("module") if len(block.labels) == 1}
         outputs: dict[str, Any] = {}
         in_progress: set[str] = set()
         providers: dict[str, ProviderConfig] = {}
@@ -210,7 +244,7 @@ class ModuleEvaluator:
                       path_module=os.path.relpath(mod.directory, root.directory), path_root=".", modules=module_outputs)
         providers.update(self._providers(mod, scope, inherited))
         for parsed, block in mod.blocks("resource"):
-            if len(block.labels) == 2:
+            if len(block.labels) == _LABELS["resource"]:
                 self._resources(parsed, block, scope, providers, prefix, stack)
         for name in calls:
             module_outputs(name)
@@ -276,20 +310,34 @@ class ModuleEvaluator:
                 value = Unknown(value.reason)
             if isinstance(value, Unknown):
                 return [("[*]", {"each": {"key": Unknown(value.reason), "value": Unknown(value.reason)}})]
+            if isinstance(value, (dict, list)) and len(value) > MAX_INSTANCES:
+                reason = f"for_each of {address} has {len(value)} elements (more than {MAX_INSTANCES} are not expanded)"
+                return [("[*]", {"each": {"key": Unknown(reason), "value": Unknown(reason)}})]
             if isinstance(value, dict):
                 return [(instance_key(k), {"each": {"key": k, "value": value[k]}}) for k in sorted(value)]
             if isinstance(value, list):
-                keys = sorted({to_string(v) for v in value if v is not None and not isinstance(v, Unknown)})
-                if any(isinstance(v, Unknown) for v in value):
+                if any(isinstance(v, (Unknown, PartialMap)) for v in value):
                     reason = first_unknown(value).reason
                     return [("[*]", {"each": {"key": Unknown(reason), "value": Unknown(reason)}})]
+                if not all(isinstance(v, (str, int, float)) or v is None for v in value):
+                    reason = f"for_each of {address} must be a map or a set of strings"
+                    return [("[*]", {"each": {"key": Unknown(reason), "value": Unknown(reason)}})]
+                keys = sorted({to_string(v) for v in value if v is not None})
                 return [(instance_key(k), {"each": {"key": k, "value": k}}) for k in keys]
             reason = f"for_each of {address} is not a map or set"
             return [("[*]", {"each": {"key": Unknown(reason), "value": Unknown(reason)}})]
         if "count" in block.attrs:
             value = evaluate_or_unknown(block.attrs["count"][0], scope)
-            if isinstance(value, bool) or not isinstance(value, (int, float)):
-                reason = value.reason if isinstance(value, Unknown) else f"count of {address} is not a number"
+            reason = None
+            if isinstance(value, Unknown):
+                reason = value.reason
+            elif isinstance(value, bool) or not isinstance(value, (int, float)):
+                reason = f"count of {address} is not a number"
+            elif value != value or value in (float("inf"), float("-inf")) or value != int(value):
+                reason = f"count of {address} is not a whole number ({value!r})"
+            elif value > MAX_INSTANCES:
+                reason = f"count of {address} is {int(value)} (more than {MAX_INSTANCES} instances are not expanded)"
+            if reason is not None:
                 return [("[*]", {"count": {"index": Unknown(reason)}})]
             return [(f"[{i}]", {"count": {"index": i}}) for i in range(int(value))]
         return [("", {})]
@@ -311,12 +359,32 @@ class ModuleEvaluator:
                     "TC003", f"module.{name}: remote source {source!r} is not fetched; its resources are not scanned",
                     location, {"module": f"{prefix}module.{name}", "source": source if isinstance(source, str) else None}))
             return Unknown(f"module.{name} (remote module, not scanned)")
-        child_dir = (mod.directory / source).resolve()
-        if child_dir in stack or len(stack) >= MAX_MODULE_DEPTH:
+        try:
+            child_dir = (mod.directory / source).resolve()
+            exists = child_dir.is_dir()
+        except (OSError, ValueError, RuntimeError) as exc:  # a NUL byte, a name too long, a symlink loop
+            why = getattr(exc, "strerror", None) or str(exc)
             self._report_once(parsed, block, SourceProblem(
-                "TC001", f"module.{name}: source {source!r} calls itself (module cycle); not followed", location))
+                "TC001", f"module.{name}: source {source!r} is not a usable path ({why}); not followed", location))
+            return Unknown(f"module.{name} (source is not a usable path)")
+        if child_dir in stack:
+            chain = " → ".join(self._display(d) for d in stack[stack.index(child_dir):] + (child_dir,))
+            self._report_once(parsed, block, SourceProblem(
+                "TC001", f"module.{name}: source {source!r} loops back to a module being evaluated "
+                         f"(module cycle: {chain}); not followed", location, {"cycle": chain}))
             return Unknown(f"module.{name} (module cycle)")
-        if not child_dir.is_dir():
+        if len(stack) >= MAX_MODULE_DEPTH:
+            self._report_once(parsed, block, SourceProblem(
+                "TC001", f"module.{name}: module calls nest more than {MAX_MODULE_DEPTH} deep; "
+                         f"source {source!r} not followed", location))
+            return Unknown(f"module.{name} (module calls nested too deeply)")
+        if self._boundary is not None and not child_dir.is_relative_to(self._boundary):
+            self._report_once(parsed, block, SourceProblem(
+                "TC003", f"module.{name}: source {source!r} resolves to {child_dir}, outside the repository "
+                         f"{self._boundary}; its resources are not scanned", location,
+                {"module": f"{prefix}module.{name}", "source": source}))
+            return Unknown(f"module.{name} (outside the repository, not scanned)")
+        if not exists:
             self._report_once(parsed, block, SourceProblem(
                 "TC001", f"module.{name}: source directory {source!r} does not exist", location))
             return Unknown(f"module.{name} (source not found)")
@@ -360,6 +428,13 @@ class ModuleEvaluator:
                                                    parent.ignore_keys, parent.ignore_prefixes, parent.declared)
         return passed
 
+    def _check_once(self, mod: ModuleDir) -> None:
+        """Configuration errors of a module directory, reported the first time it is evaluated."""
+        if mod.directory in self._checked_dirs:
+            return
+        self._checked_dirs.add(mod.directory)
+        self.problems.extend(static_problems(mod, self._display))
+
     def _report_once(self, parsed: ParsedFile, block, problem: SourceProblem) -> None:
         key = (str(parsed.path), block.line)
         if key not in self._reported_calls:
@@ -371,6 +446,180 @@ class ModuleEvaluator:
             return False
         self._visited_dirs.add(directory)
         return True
+
+
+def resolve_dir(path: Path) -> Path | None:
+    """``path.resolve()``, or None when it is not a usable path (a NUL byte, a name too
+    long, a symbolic link loop — which pathlib reports as RuntimeError before 3.13)."""
+    try:
+        return path.resolve()
+    except (OSError, ValueError, RuntimeError):
+        return None
+
+
+def repository_top(directory: Path) -> Path | None:
+    """The nearest directory at or above ``directory`` holding ``.git`` (a repository or a
+    worktree), or None."""
+    return next((d for d in (directory, *directory.parents) if (d / ".git").exists()), None)
+
+
+# --- static checks ---------------------------------------------------------------------------
+
+def static_problems(mod: ModuleDir, display: Callable[[Path], str]) -> list[SourceProblem]:
+    """What ``terraform validate`` would reject in a module directory without evaluating it:
+    blocks with the wrong number of labels, cycles among locals, references in variable
+    defaults. Each is a TC001 with the file and line."""
+    problems: list[SourceProblem] = []
+    for parsed in mod.files:
+        for block in parsed.blocks:
+            wanted = _LABELS.get(block.type)
+            if wanted is not None and len(block.labels) != wanted:
+                what = "a type and a name" if wanted == 2 else "a name"
+                problems.append(SourceProblem(
+                    "TC001", f"{block.type} block needs {wanted} label{'s' if wanted > 1 else ''} ({what}), "
+                             f"has {len(block.labels)}; it is not evaluated",
+                    Location(display(parsed.path), block.line, block.end_line)))
+    # locals: name -> (file, line, local names it refers to)
+    local_refs: dict[str, tuple[ParsedFile, int, list[str]]] = {}
+    for parsed, block in mod.blocks("locals"):
+        for name, (expr, line) in block.attrs.items():
+            local_refs[name] = (parsed, line, [key for root, key in references(expr) if root == "local"])
+    for cycle in _cycles({n: refs for n, (_p, _l, refs) in local_refs.items()}):
+        parsed, line, _ = local_refs[cycle[0]]
+        chain = " → ".join(f"local.{n}" for n in cycle + [cycle[0]])
+        problems.append(SourceProblem("TC001", f"cycle in locals: {chain}; none of them can be evaluated",
+                                      Location(display(parsed.path), line, line), {"cycle": chain}))
+    # variable defaults: constants only
+    var_refs: dict[str, tuple[ParsedFile, Any, list[str], list[str]]] = {}
+    for parsed, block in mod.blocks("variable"):
+        if len(block.labels) == 1 and "default" in block.attrs:
+            expr, line = block.attrs["default"]
+            found = list(dict.fromkeys(f"{root}.{key}" if key is not None else root for root, key in references(expr)))
+            if found:
+                var_refs[block.labels[0]] = (parsed, line, found, [f[4:] for f in found if f.startswith("var.")])
+    in_cycle: dict[str, str] = {}
+    for cycle in _cycles({n: refs for n, (_p, _l, _f, refs) in var_refs.items()}):
+        chain = " → ".join(f"var.{n}" for n in cycle + [cycle[0]])
+        in_cycle.update({n: chain for n in cycle})
+    for name, (parsed, line, found, _) in var_refs.items():
+        cycle = f" (cycle: {in_cycle[name]})" if name in in_cycle else ""
+        problems.append(SourceProblem(
+            "TC001", f'variable "{name}": default refers to {", ".join(found)}{cycle}; Terraform allows only '
+                     "constant values in a default, so it is not evaluated",
+            Location(display(parsed.path), line, line), {"cycle": in_cycle[name]} if cycle else {}))
+    return problems
+
+
+def references(expr: Any):
+    """(root, key) of each reference in a plain expression: ``local.a`` → ("local", "a"),
+    ``var.x.y`` → ("var", "x"), a bare ``each`` → ("each", None)."""
+    todo = [expr]
+    while todo:
+        node = todo.pop()
+        if not isinstance(node, tuple) or not node:
+            continue
+        kind = node[0]
+        if kind in ("attr", "index") and isinstance(node[1], tuple) and node[1][:1] == ("ref",):
+            key = node[2] if kind == "attr" else (node[2][1] if node[2][:1] == ("lit",) else None)
+            yield node[1][1], key if isinstance(key, str) else None
+            if kind == "index":
+                todo.append(node[2])
+        elif kind == "ref":
+            yield node[1], None
+        elif kind == "lit" or kind == "unsupported":
+            continue
+        elif kind == "tpl":
+            todo.extend(p for p in node[1] if isinstance(p, tuple))
+        elif kind == "tuple":
+            todo.extend(node[1])
+        elif kind == "object":
+            for key_expr, value_expr in node[1]:
+                todo.extend((key_expr, value_expr))
+        elif kind == "splat":
+            todo.append(node[1])
+            todo.extend(arg for op, arg in node[2] if op == "index")
+        elif kind == "call":
+            todo.extend(node[2])
+        elif kind == "for":
+            todo.extend(n for n in node[3:7] if n is not None)
+        else:  # attr/index on an expression, cond, bin, un
+            todo.extend(n for n in node[1:] if isinstance(n, tuple))
+
+
+def _cycles(graph: dict[str, list[str]]) -> list[list[str]]:
+    """One simple cycle per strongly connected component that has one (declaration order),
+    found without recursion."""
+    order = list(graph)
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    on_stack: set[str] = set()
+    stack: list[str] = []
+    components: list[list[str]] = []
+    for start in order:
+        if start in index:
+            continue
+        work = [(start, iter(graph.get(start, ())))]
+        index[start] = low[start] = len(index)
+        stack.append(start)
+        on_stack.add(start)
+        while work:
+            node, edges = work[-1]
+            advanced = False
+            for nxt in edges:
+                if nxt not in graph:
+                    continue
+                if nxt not in index:
+                    index[nxt] = low[nxt] = len(index)
+                    stack.append(nxt)
+                    on_stack.add(nxt)
+                    work.append((nxt, iter(graph[nxt])))
+                    advanced = True
+                    break
+                if nxt in on_stack:
+                    low[node] = min(low[node], index[nxt])
+            if advanced:
+                continue
+            work.pop()
+            if work:
+                low[work[-1][0]] = min(low[work[-1][0]], low[node])
+            if low[node] == index[node]:
+                component = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    component.append(member)
+                    if member == node:
+                        break
+                if len(component) > 1 or node in graph.get(node, ()):
+                    components.append(component)
+    cycles = []
+    for component in components:
+        members = set(component)
+        first = min(component, key=order.index)
+        cycles.append(_path_back(graph, first, members))
+    return sorted(cycles, key=lambda c: order.index(c[0]))
+
+
+def _path_back(graph: dict[str, list[str]], first: str, members: set[str]) -> list[str]:
+    """A shortest path first → … → first inside one component (breadth first)."""
+    previous: dict[str, str] = {}
+    frontier = [first]
+    while frontier:
+        following = []
+        for node in frontier:
+            for nxt in graph.get(node, ()):
+                if nxt not in members:
+                    continue
+                if nxt == first:
+                    path = [node]
+                    while path[-1] != first:
+                        path.append(previous[path[-1]])
+                    return list(reversed(path))
+                if nxt not in previous:
+                    previous[nxt] = node
+                    following.append(nxt)
+        frontier = following
+    return [first]
 
 
 @dataclass(frozen=True)
@@ -451,7 +700,10 @@ def _dynamic(block, scope: Scope, values: dict[str, Any]) -> None:
         reason = first_unknown(collection).reason if content is not None else f"dynamic {name} without content"
         values[name] = Unknown(f"dynamic \"{name}\" blocks from {reason}")
         return
-    items = collection.items() if isinstance(collection, dict) else enumerate(collection or [])
+    if collection is not None and not isinstance(collection, (dict, list)):
+        values[name] = Unknown(f"dynamic \"{name}\": for_each is a {type(collection).__name__}, not a collection")
+        return
+    items = sorted(collection.items()) if isinstance(collection, dict) else enumerate(collection or [])
     out = values.setdefault(name, [])
     if not isinstance(out, list):
         return
@@ -472,18 +724,33 @@ def _suppressions(lines: list[str], first: int, last: int) -> frozenset[str]:
     return frozenset(rules)
 
 
-def read_vars_file(path: Path, parse_attributes: Callable[[str], dict], parse_error: type) -> dict[str, Any]:
-    """terraform.tfvars / *.auto.tfvars / --var-file (HCL or JSON) → values."""
+def read_vars_file(path: Path, parse_attributes: Callable[[str], dict], parse_error: type,
+                   max_bytes: int = 0) -> dict[str, Any]:
+    """terraform.tfvars / *.auto.tfvars / --var-file (HCL or JSON) → values. ``max_bytes``:
+    larger files are an error without being parsed (0: no limit)."""
     try:
+        size = path.stat().st_size
+        if max_bytes and size > max_bytes:
+            raise _VarsFileError(f"variables file too large to parse ({size / 2**20:.1f} MB > limit "
+                                 f"{max_bytes / 2**20:.1f} MB)", None)
         text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise _VarsFileError(f"cannot read variables file: {exc}", None) from None
+    except OSError as exc:
+        raise _VarsFileError(f"cannot read variables file: {exc.strerror or exc}", None) from None
+    except UnicodeDecodeError as exc:
+        raise _VarsFileError(f"variables file is not valid UTF-8 (byte {exc.start})", None) from None
     if path.name.endswith(".json"):
         try:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
             raise _VarsFileError(f"invalid JSON: {exc.msg}", exc.lineno) from None
-        return data if isinstance(data, dict) else {}
+        except (RecursionError, ValueError) as exc:
+            raise _VarsFileError(f"invalid JSON: {'nested too deeply' if isinstance(exc, RecursionError) else exc}",
+                                 None) from None
+        if not isinstance(data, dict):
+            raise _VarsFileError("a .tfvars.json file must hold a JSON object", 1)
+        if nesting_depth(data) > MAX_NESTING:
+            raise _VarsFileError(f"nested more than {MAX_NESTING} levels deep; not read", 1)
+        return data
     try:
         attrs = parse_attributes(text)
     except parse_error as exc:

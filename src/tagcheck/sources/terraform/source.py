@@ -8,12 +8,31 @@ directory is a reusable module that other modules of the repository call, the ro
 call it are evaluated instead (its tags come from them) and only the resources evaluated
 through the changed directory are kept. Callers are found with a text search for local
 ``source = "./…"`` lines, so an unchanged repository is not parsed for it.
+
+Odd inputs (hardening, issue #8) — each is a finding with the file (and line where there
+is one) and the rest of the run goes on:
+
+* a file that is not UTF-8, cannot be read (permissions), or is a dangling or looping
+  symbolic link: TC001; a directory that cannot be listed: TC001. Symbolic links to
+  directories are not walked into (no loops); a ``.tf`` name that is not a regular file
+  (a FIFO, a device) is not read. A UTF-8 byte-order mark is accepted.
+* a file over the size limit is TC001 "file too large to parse" without being parsed.
+  python-hcl2 needs about 5 s and 250 MB of memory per MB of HCL (measured on 8.1.4;
+  memory is the binding constraint), so the default is :data:`DEFAULT_MAX_FILE_BYTES`
+  (2 MiB — ten times the largest hand-written files we know of). It is configurable:
+  ``scan(max_file_bytes=…)`` (0: no limit), or the environment variable
+  ``TAGCHECK_MAX_FILE_MB`` for the command line. The same limit applies to tfvars files.
+* directories that only call each other (``a`` → ``b`` → ``a``, or a module whose source
+  is itself) are still evaluated, so the cycle is reported instead of nothing at all.
+* a bug in tagcheck while parsing a file or evaluating a root is a TC000 finding naming
+  the exception ("please report"), and the other files and roots are still checked.
 """
 
 from __future__ import annotations
 
 import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,7 +40,8 @@ from tagcheck.model import Location, Resource, SourceProblem
 from tagcheck.sources.terraform.cache import ParseCache
 from tagcheck.sources.terraform.evaluate import Scope, evaluate_or_unknown
 from tagcheck.sources.terraform.module import (
-    ModuleDir, ModuleEvaluator, ParsedFile, RootInputs, module_source_is_local, read_vars_file,
+    ModuleDir, ModuleEvaluator, ParsedFile, RootInputs, module_source_is_local, read_vars_file, repository_top,
+    resolve_dir,
 )
 from tagcheck.sources.terraform.syntax import Block, ParseError
 
@@ -29,6 +49,11 @@ from tagcheck.sources.terraform.syntax import Block, ParseError
 MIN_FILES_FOR_WORKERS = 24
 
 _SKIP_DIRS = {"node_modules", "__pycache__"}
+
+# Files above this size are TC001 instead of being parsed (see the module docstring).
+DEFAULT_MAX_FILE_BYTES = 2 * 1024 * 1024
+MAX_FILE_ENV = "TAGCHECK_MAX_FILE_MB"
+_MB = 1024 * 1024
 
 
 class ScanInputError(Exception):
@@ -51,16 +76,39 @@ def is_terraform_file(path: Path) -> bool:
     return path.name.endswith(".tf") or path.name.endswith(".tf.json")
 
 
+def max_file_bytes_from_env(environ=None) -> int:
+    """The size limit from ``TAGCHECK_MAX_FILE_MB`` (megabytes; 0: no limit), else the default.
+
+    Raises ScanInputError for a value that is not a number (the CLI exits 2)."""
+    raw = (os.environ if environ is None else environ).get(MAX_FILE_ENV, "").strip()
+    if not raw:
+        return DEFAULT_MAX_FILE_BYTES
+    try:
+        megabytes = float(raw)
+    except ValueError:
+        raise ScanInputError(f"{MAX_FILE_ENV}={raw!r}: expected a number of megabytes (0: no limit)") from None
+    if megabytes != megabytes or megabytes < 0:
+        raise ScanInputError(f"{MAX_FILE_ENV}={raw!r}: expected a number of megabytes (0: no limit)")
+    return 0 if megabytes == float("inf") else int(megabytes * _MB)
+
+
 def scan(paths: list[Path], inputs: RootInputs | None = None, cwd: Path | None = None, *,
-         cache: ParseCache | None = None, jobs: int = 1) -> TerraformScan:
+         cache: ParseCache | None = None, jobs: int = 1, max_file_bytes: int | None = None) -> TerraformScan:
     """``cache``: where parsed files are kept between runs (None: no cache); ``jobs``:
-    processes for parsing what the cache does not have."""
+    processes for parsing what the cache does not have; ``max_file_bytes``: files larger
+    than this are TC001 without being parsed (None: ``TAGCHECK_MAX_FILE_MB`` or
+    :data:`DEFAULT_MAX_FILE_BYTES`; 0: no limit)."""
     inputs = inputs or RootInputs()
-    loader = _DirLoader(cwd or Path.cwd(), cache or ParseCache(None), jobs)
+    limit = max_file_bytes_from_env() if max_file_bytes is None else max_file_bytes
+    loader = _DirLoader(cwd or Path.cwd(), cache or ParseCache(None), jobs, limit)
     roots, focus = _roots(paths, loader)
     evaluator = ModuleEvaluator(loader.load, loader.read_vars, _parse_expression, loader.display)
     for root in roots:
-        evaluator.evaluate_root(root, inputs)
+        try:
+            evaluator.evaluate_root(root, inputs)
+        except Exception as exc:  # noqa: BLE001 - a tagcheck bug: report it, check the other roots
+            evaluator.problems.append(_internal_error(f"evaluating module {loader.display(root)}", exc,
+                                                      Location(loader.display(root))))
     loader.cache.prune()
     resources, problems = evaluator.resources, evaluator.problems
     if focus:  # keep, of the callers' roots, only what was evaluated through a changed module
@@ -71,6 +119,16 @@ def scan(paths: list[Path], inputs: RootInputs | None = None, cwd: Path | None =
         problems = [p for p in problems if p.location.file is None
                     or (loader.cwd / p.location.file).resolve().parent not in context]
     return TerraformScan(resources, problems, roots, evaluator.directory_chains, loader.loaded(), loader.cwd)
+
+
+def _internal_error(doing: str, exc: BaseException, location: Location) -> SourceProblem:
+    import traceback
+
+    frames = traceback.extract_tb(exc.__traceback__)
+    where = f" at {frames[-1].name}:{frames[-1].lineno}" if frames else ""
+    return SourceProblem("TC000", f"internal error {doing}: {type(exc).__name__}: {exc}{where} "
+                                  "(a bug in tagcheck; please report it with this file)", location,
+                         {"exception": type(exc).__name__})
 
 
 def _parse_expression(text: str):
@@ -110,10 +168,24 @@ def _roots(paths: list[Path], loader: "_DirLoader") -> tuple[list[Path], _Focus]
             explicit_roots.extend(callers)
         else:
             explicit_roots.append(directory)
-    called: set[Path] = set()
-    for directory in discovered:
-        called.update(_local_calls(loader.load(directory)))
+    calls = {directory: _local_calls(loader.load(directory)) for directory in discovered}
+    called = set().union(*calls.values()) if calls else set()
     roots = [d for d in discovered if d not in called]
+    # Directories that only call each other (a → b → a, or a module that is its own
+    # source) are reached from no root: evaluate the first of each such group as a root,
+    # so its cycle is reported rather than nothing at all.
+    reached = set(roots)
+    todo = list(roots)
+    for directory in discovered:
+        if directory not in reached:
+            roots.append(directory)
+            reached.add(directory)
+            todo.append(directory)
+        while todo:
+            for callee in calls.get(todo.pop(), ()):
+                if callee not in reached:
+                    reached.add(callee)
+                    todo.append(callee)
     seen: set[Path] = set()
     return [d for d in explicit_roots + roots if not (d in seen or seen.add(d))], focus
 
@@ -124,7 +196,7 @@ _LOCAL_SOURCE = re.compile(rb'source\s*[=:]\s*"(\.\.?/[^"]*)"')
 def _calling_roots(directory: Path, loader: "_DirLoader") -> list[Path]:
     """The root modules of the repository that call ``directory`` (through any chain of
     local module calls); empty when nothing calls it or there is no repository."""
-    top = next((d for d in (directory, *directory.parents) if (d / ".git").exists()), None)
+    top = repository_top(directory)
     if top is None:
         return []
     callers_of: dict[Path, set[Path]] = {}
@@ -135,8 +207,9 @@ def _calling_roots(directory: Path, loader: "_DirLoader") -> list[Path]:
             except OSError:
                 continue
             for match in _LOCAL_SOURCE.finditer(data):
-                target = (module_dir / match.group(1).decode("utf-8", "replace")).resolve()
-                callers_of.setdefault(target, set()).add(module_dir)
+                target = resolve_dir(module_dir / match.group(1).decode("utf-8", "replace"))
+                if target is not None:
+                    callers_of.setdefault(target, set()).add(module_dir)
     roots: list[Path] = []
     seen = {directory}
     todo = [directory]
@@ -154,11 +227,24 @@ def _calling_roots(directory: Path, loader: "_DirLoader") -> list[Path]:
 
 
 def _module_dirs(top: Path) -> list[Path]:
+    """Directories under ``top`` holding Terraform files — and those that cannot be listed,
+    so that loading them reports it (os.walk would skip them silently). Symbolic links to
+    directories are not followed (os.walk's default), so a link loop cannot trap it."""
     found = []
-    for dirpath, dirnames, filenames in os.walk(top):
+    unreadable: list[Path] = []
+
+    def onerror(exc: OSError) -> None:
+        if exc.filename:
+            unreadable.append(Path(exc.filename))
+
+    for dirpath, dirnames, filenames in os.walk(top, onerror=onerror):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and d not in _SKIP_DIRS)
         if any(is_terraform_file(Path(f)) for f in filenames):
             found.append(Path(dirpath).resolve())
+    for directory in unreadable:
+        resolved = resolve_dir(directory)
+        if resolved is not None and resolved not in found:
+            found.append(resolved)
     return found
 
 
@@ -168,7 +254,9 @@ def _local_calls(mod: ModuleDir) -> set[Path]:
         if "source" in block.attrs:
             source = evaluate_or_unknown(block.attrs["source"][0], Scope())
             if module_source_is_local(source):
-                calls.add((mod.directory / source).resolve())
+                target = resolve_dir(mod.directory / source)
+                if target is not None:  # an unusable path is reported when the call is evaluated
+                    calls.add(target)
     return calls
 
 
@@ -213,10 +301,11 @@ def _merge_override(mod: ModuleDir, override: ParsedFile, shown: str) -> None:
 class _DirLoader:
     """Parses each module directory once per run, through the cache."""
 
-    def __init__(self, cwd: Path, cache: ParseCache, jobs: int = 1):
+    def __init__(self, cwd: Path, cache: ParseCache, jobs: int = 1, max_file_bytes: int = DEFAULT_MAX_FILE_BYTES):
         self.cwd = cwd.resolve()
         self.cache = cache
         self.jobs = max(1, jobs)
+        self.max_file_bytes = max_file_bytes
         self._dirs: dict[Path, ModuleDir] = {}
         self._parsed: dict[Path, tuple] = {}  # file → ("ok", plain blocks) | ("error", message, line, column)
 
@@ -244,6 +333,8 @@ class _DirLoader:
         for directory in directories:
             for path in _terraform_files(directory):
                 try:
+                    if self._too_large(path) is not None:
+                        continue
                     data = path.read_bytes()
                     text = data.decode("utf-8-sig")
                 except (OSError, UnicodeDecodeError):
@@ -257,17 +348,22 @@ class _DirLoader:
                     keys[str(path)] = key
         if not work:
             return
+        results = None
         if self.jobs > 1 and len(work) >= MIN_FILES_FOR_WORKERS:
             from concurrent.futures import ProcessPoolExecutor
 
-            with ProcessPoolExecutor(max_workers=self.jobs) as pool:
-                results = list(pool.map(_parse_to_plain, [(p, t) for p, t, _ in work],
-                                        chunksize=max(1, len(work) // (self.jobs * 8))))
-        else:
+            try:
+                with ProcessPoolExecutor(max_workers=self.jobs) as pool:
+                    results = list(pool.map(_parse_to_plain, [(p, t) for p, t, _ in work],
+                                            chunksize=max(1, len(work) // (self.jobs * 8))))
+            except Exception:  # noqa: BLE001 - no processes here (sandbox, a worker killed): parse in this one
+                results = None
+        if results is None:
             results = [_parse_to_plain((p, t)) for p, t, _ in work]
         for (path, _text, key), result in zip(work, results):
             self._parsed[Path(path)] = result
-            self.cache.put(key, result)
+            if result[0] != "internal":  # a crash is not remembered: a fixed tagcheck parses again
+                self.cache.put(key, result)
 
     def _parse_dir(self, directory: Path) -> ModuleDir:
         mod = ModuleDir(directory)
@@ -286,13 +382,35 @@ class _DirLoader:
             _merge_override(mod, parsed, self.display(parsed.path))
         return mod
 
+    def _too_large(self, path: Path) -> int | None:
+        """The file's size when it is over the limit (stat errors propagate as OSError)."""
+        if not self.max_file_bytes:
+            return None
+        size = path.stat().st_size
+        return size if size > self.max_file_bytes else None
+
+    def _too_large_message(self, size: int) -> str:
+        return (f"file too large to parse ({size / _MB:.1f} MB > limit {self.max_file_bytes / _MB:.1f} MB); "
+                f"set {MAX_FILE_ENV} to raise the limit")
+
     def _parse_file(self, path: Path, mod: ModuleDir) -> ParsedFile | None:
         shown = self.display(path)
         try:
+            size = self._too_large(path)
+            if size is not None:
+                mod.problems.append(SourceProblem("TC001", self._too_large_message(size), Location(shown),
+                                                  {"size_bytes": size, "limit_bytes": self.max_file_bytes}))
+                return None
             data = path.read_bytes()
             text = data.decode("utf-8-sig")
         except OSError as exc:
-            mod.problems.append(SourceProblem("TC001", f"cannot read file: {exc.strerror}", Location(shown)))
+            why = exc.strerror or str(exc)
+            if path.is_symlink():
+                try:
+                    why += f" (a symbolic link to {os.readlink(path)!r})"
+                except OSError:
+                    why += " (a symbolic link)"
+            mod.problems.append(SourceProblem("TC001", f"cannot read file: {why}", Location(shown)))
             return None
         except UnicodeDecodeError as exc:
             line = data[: exc.start].count(b"\n") + 1
@@ -304,7 +422,14 @@ class _DirLoader:
             result = self.cache.get(key)
             if result is None:
                 result = _parse_to_plain((str(path), text))
-                self.cache.put(key, result)
+                if result[0] != "internal":
+                    self.cache.put(key, result)
+        if result[0] == "internal":
+            _, kind, message, where = result
+            mod.problems.append(SourceProblem(
+                "TC000", f"internal error parsing the file: {kind}: {message}{where} "
+                         "(a bug in tagcheck; please report it with this file)", Location(shown), {"exception": kind}))
+            return None
         if result[0] == "error":
             _, message, line, column = result
             mod.problems.append(SourceProblem("TC001", message, Location(shown, line, line, column),
@@ -313,7 +438,7 @@ class _DirLoader:
         return ParsedFile(path, [Block.from_plain(b) for b in result[1]], text.splitlines())
 
     def read_vars(self, path: Path) -> dict:
-        return read_vars_file(path, self._parse_attributes, ParseError)
+        return read_vars_file(path, self._parse_attributes, ParseError, self.max_file_bytes)
 
     def _parse_attributes(self, text: str) -> dict:
         key = self.cache.key("tfvars", text.encode())
@@ -336,17 +461,31 @@ def _kind(path: Path) -> str:
 
 
 def _terraform_files(directory: Path, strict: bool = False) -> list[Path]:
+    """Regular files with a Terraform name — and dangling or looping symbolic links with
+    one, so that reading them reports the problem. FIFOs and devices are never read."""
     try:
         names = sorted(os.listdir(directory))
     except OSError:
         if strict:
             raise
         return []
-    return [directory / n for n in names if is_terraform_file(Path(n)) and (directory / n).is_file()]
+    files = []
+    for name in names:
+        if not is_terraform_file(Path(name)):
+            continue
+        path = directory / name
+        try:
+            if stat.S_ISREG(path.stat().st_mode):
+                files.append(path)
+        except OSError:
+            if path.is_symlink():
+                files.append(path)
+    return files
 
 
 def _parse_to_plain(item: tuple[str, str]) -> tuple:
-    """Worker: one file's text → its plain parse (marshal-able, picklable)."""
+    """Worker: one file's text → its plain parse (marshal-able, picklable):
+    ("ok", blocks) | ("error", message, line, column) | ("internal", exception, message, where)."""
     from tagcheck.sources.terraform import parser
 
     path, text = item
@@ -356,3 +495,9 @@ def _parse_to_plain(item: tuple[str, str]) -> tuple:
         return ("error", exc.message, exc.line, exc.column)
     except RecursionError:
         return ("error", "file nested too deeply to parse", None, None)
+    except Exception as exc:  # noqa: BLE001 - a bug in the parser adapter: TC000, the run goes on
+        import traceback
+
+        frames = traceback.extract_tb(exc.__traceback__)
+        where = f" at {frames[-1].name}:{frames[-1].lineno}" if frames else ""
+        return ("internal", type(exc).__name__, str(exc), where)

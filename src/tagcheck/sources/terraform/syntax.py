@@ -9,6 +9,24 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+# Blocks and expressions (and JSON values) nested deeper than this are not read: see
+# parser.py. Kept here so that modules that must not import hcl2 share the number.
+MAX_NESTING = 128
+
+
+def nesting_depth(value: Any) -> int:
+    """How deeply lists and dicts nest in a plain value (computed without recursion)."""
+    deepest = 0
+    todo = [(value, 0)]
+    while todo:
+        item, depth = todo.pop()
+        deepest = max(deepest, depth)
+        if isinstance(item, dict):
+            todo.extend((v, depth + 1) for v in item.values())
+        elif isinstance(item, list):
+            todo.extend((v, depth + 1) for v in item)
+    return deepest
+
 
 @dataclass
 class Block:

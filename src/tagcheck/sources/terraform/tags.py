@@ -103,7 +103,9 @@ def _tag_value(value: Any, source: TagSource) -> TagValue:
 
 
 def _tags_from_blocks(blocks: Any) -> Any:
-    """ASG-style ``tag { key value propagate_at_launch }`` blocks → a tag map."""
+    """ASG-style ``tag { key value propagate_at_launch }`` blocks → a tag map. What is not
+    such a block (``tag = "x"`` written as an argument, a key that is a list) makes the
+    tag set incomplete, with the reason, as Terraform would reject it."""
     if isinstance(blocks, Unknown):
         return blocks
     out: dict[str, Any] = {}
@@ -112,9 +114,15 @@ def _tags_from_blocks(blocks: Any) -> Any:
         if isinstance(block, Unknown):
             reason = block.reason
             continue
+        if not isinstance(block, dict):
+            reason = f"a tag is a {type(block).__name__}, not a tag {{ key value }} block"
+            continue
         key = block.get("key")
         if isinstance(key, (Unknown, PartialMap)) or key is None:
             reason = first_unknown(key).reason if key is not None else "tag block without key"
             continue
-        out[to_string(key)] = block.get("value")
+        try:
+            out[to_string(key)] = block.get("value")
+        except EvalError:
+            reason = f"a tag block's key is a {type(key).__name__}, not a string"
     return PartialMap(out, reason) if reason else out

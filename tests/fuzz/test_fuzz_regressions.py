@@ -1,0 +1,48 @@
+"""Regression tests from bench/fuzz_hcl.py: every reproducer it saved in ``crashes/`` (a
+mutated Terraform project that once made ``scan()`` or ``engine.run()`` raise, or a rule
+crash as TC000) must now scan cleanly — findings are fine, exceptions and TC000 are not.
+
+Each reproducer's ``crash.txt`` keeps the original traceback and how to replay it; the
+expected outcome of each is pinned below, so a fix that silently drops the file (instead
+of reporting it) fails too."""
+
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+
+import pytest
+
+from tagcheck import engine
+from tagcheck.policy import load_policy
+from tagcheck.sources.terraform.cache import ParseCache
+from tagcheck.sources.terraform.source import scan
+
+CRASHES = Path(__file__).parent / "crashes"
+POLICY = Path(__file__).parents[1] / "sources" / "terraform" / "cases" / "policy.yaml"
+
+# reproducer -> (what it was, a finding the scan must now produce: (rule, message fragment))
+EXPECTED = {
+    "95ea2a20cb7d": ("merge(...) expanding a bool: TypeError escaped _call",
+                     ("TAG005", "merge(): the argument before ... must be a list, not True")),
+    "abcc47ad11a5": ("can() without arguments: IndexError escaped _call",
+                     ("TAG005", "can() takes exactly one argument, not 0")),
+}
+
+
+def _reproducers() -> list[Path]:
+    return sorted(p for p in CRASHES.iterdir() if p.is_dir()) if CRASHES.is_dir() else []
+
+
+def test_every_reproducer_is_pinned():
+    assert {p.name for p in _reproducers()} == set(EXPECTED)
+
+
+@pytest.mark.parametrize("directory", _reproducers(), ids=lambda p: p.name)
+def test_reproducer_scans_without_crashing(directory: Path):
+    scanned = scan([directory], cwd=directory, cache=ParseCache(None))
+    result = engine.run(scanned.resources, scanned.problems, load_policy(POLICY), today=datetime.date(2026, 11, 26))
+    assert not [f.message for f in result.findings if f.rule == "TC000"]
+    rule, fragment = EXPECTED[directory.name][1]
+    assert any(f.rule == rule and fragment in f.message for f in result.findings), \
+        [(f.rule, f.message) for f in result.findings]
