@@ -126,6 +126,19 @@ def aws_command(profile, regions, all_regions, services, assume_role, accounts, 
 
     ``common`` are the options of ``_output_options``, shared with ``scan``: they go to
     ``_finish`` as ``scan`` passes them (the positional ones by name here)."""
+    policy, resources, problems, info = collect_resources(
+        common.pop("policy_path"), profile=profile, regions=regions, all_regions=all_regions, services=services,
+        assume_role=assume_role, accounts=accounts, organization=organization, max_workers=max_workers,
+        cost_explorer=cost_explorer, demo=demo)
+    positional = [common.pop(name) for name in ("formats", "outputs", "fail_on", "sort")]
+    _finish(resources, problems, policy, *positional, info, **common)
+
+
+def collect_resources(policy_path: Path | None, *, profile=None, regions=(), all_regions=False, services=None,
+                      assume_role=None, accounts=None, organization=False, max_workers=8, cost_explorer=False,
+                      demo=False):
+    """The live source as the commands use it (``aws``, ``report --aws``): check the options,
+    load the policy, audit, report coverage on stderr → (policy, resources, problems, scan_info)."""
     from tagcheck.rules.idle import cpu_window_days
     from tagcheck.sources.aws.services import parse_services
 
@@ -142,7 +155,6 @@ def aws_command(profile, regions, all_regions, services, assume_role, accounts, 
             account_ids = tuple(parse_accounts(accounts))
         except ValueError as exc:
             raise BadInput(str(exc)) from None
-    policy_path = common.pop("policy_path")
     if demo and policy_path is None:
         from tagcheck.sources.aws.demo import policy_path as demo_policy
 
@@ -167,8 +179,7 @@ def aws_command(profile, regions, all_regions, services, assume_role, accounts, 
     info = result.scan_info()
     if demo:
         info["demo"] = True
-    positional = [common.pop(name) for name in ("formats", "outputs", "fail_on", "sort")]
-    _finish(result.resources, [], policy, *positional, info, **common)
+    return policy, result.resources, [], info
 
 
 if "aws" not in _group.commands:  # imported before tagcheck.cli finished registering it

@@ -14,15 +14,11 @@ Exit status (DESIGN.md §3): 0; 1 when allocation coverage (by dollars) is below
 ``--min-allocation``, or a finding is at or above ``--fail-on`` (default ``never``: a report
 is an artefact, not a gate, unless asked to be one); 2 bad input; 3 internal error.
 
-Live source: when :mod:`tagcheck.cli_aws` is installed, ``report`` takes the live options
-of its ``aws`` command (the very same click parameters, so the two never drift apart:
-``--profile``, ``--region``, ``--all-regions``, ``--services``, ``--assume-role``,
-``--accounts``, ``--organization``, ``--max-workers``, ``--cost-explorer``, ``--demo``) and
-collects as ``tagcheck aws`` does: through ``tagcheck.cli_aws.collect_resources(policy_path,
-**those options) -> (policy, resources, problems, scan_info)`` when that module offers it,
-else by the same steps as ``aws_command`` with its helpers (``_check_options``, ``_audit``,
-``_report_coverage``). Without the live audit, ``--aws`` is a bad-input error (exit 2) that
-says it is not available.
+Live source: ``report`` takes the live options of the ``aws`` command (the very same click
+parameters, so the two never drift apart: ``--profile``, ``--region``, ``--all-regions``,
+``--services``, ``--assume-role``, ``--accounts``, ``--organization``, ``--max-workers``,
+``--cost-explorer``, ``--demo``) and collects through
+``tagcheck.cli_aws.collect_resources``, as ``tagcheck aws`` does.
 """
 
 from __future__ import annotations
@@ -195,62 +191,8 @@ def _collect_plan(plan_file: Path):
 def _collect_live(policy_path: Path | None, options: dict):
     """(policy, resources, problems, scan_info) of the live audit, as ``tagcheck aws`` collects them."""
     try:
-        import tagcheck.cli_aws as cli_aws
+        from tagcheck.cli_aws import collect_resources
     except ImportError:
-        cli_aws = None
-    collect = getattr(cli_aws, "collect_resources", None)
-    if collect is not None:
-        return collect(policy_path, **options)
-    if cli_aws is None or not LIVE_PARAMS or not all(hasattr(cli_aws, name) for name in _AWS_HELPERS):
         raise BadInput("--aws: live audit not available in this installation; "
-                       "report on Terraform PATHS or --plan PLAN.json instead")
-    return _collect_like_aws_command(cli_aws, policy_path, **options)
-
-
-_AWS_HELPERS = ("_check_options", "_audit", "_report_coverage")
-
-
-def _collect_like_aws_command(cli_aws, policy_path: Path | None, *, profile=None, regions=(), all_regions=False,
-                              services=None, assume_role=None, accounts=None, organization=False, max_workers=8,
-                              cost_explorer=False, demo=False, **_unknown):
-    """The collection half of ``tagcheck.cli_aws.aws_command``, step for step, until that
-    module offers it as ``collect_resources(policy_path, **live_options)``."""
-    from tagcheck.rules.idle import cpu_window_days
-    from tagcheck.sources.aws.audit import AuditOptions
-    from tagcheck.sources.aws.services import parse_services
-
-    cli_aws._check_options(regions, all_regions, assume_role, accounts, organization, demo, profile)
-    try:
-        chosen = parse_services(services)
-    except ValueError as exc:
-        raise BadInput(f"--services: {exc}") from None
-    account_ids: tuple[str, ...] = ()
-    if accounts:
-        from tagcheck.sources.aws.session import parse_accounts
-
-        try:
-            account_ids = tuple(parse_accounts(accounts))
-        except ValueError as exc:
-            raise BadInput(str(exc)) from None
-    if demo and policy_path is None:
-        from tagcheck.sources.aws.demo import policy_path as demo_policy
-
-        policy_path = demo_policy()
-    policy = _load_policy(policy_path, Path("."))
-    options = AuditOptions(profile=profile, regions=tuple(dict.fromkeys(regions)), all_regions=all_regions,
-                           services=chosen, assume_role=assume_role, accounts=account_ids, organization=organization,
-                           max_workers=max_workers, metrics_days=cpu_window_days(policy), cost_explorer=cost_explorer,
-                           cost_tag_keys=tuple(policy.required))
-    if demo:
-        from tagcheck.sources.aws.demo import REGIONS, demo_account
-
-        options.regions = options.regions or REGIONS
-        with demo_account(options.cost_tag_keys if cost_explorer else ()):
-            result = cli_aws._audit(options)
-    else:
-        result = cli_aws._audit(options)
-    cli_aws._report_coverage(result)
-    info = result.scan_info()
-    if demo:
-        info["demo"] = True
-    return policy, result.resources, [], info
+                       "report on Terraform PATHS or --plan PLAN.json instead") from None
+    return collect_resources(policy_path, **options)

@@ -15,7 +15,7 @@ evaluated to.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Iterable, Mapping, Sequence
 
 from tagcheck.catalog.prices import HOURS_PER_MONTH, PriceBook
@@ -121,6 +121,18 @@ class CostModel:
 
     def instance_hourly(self, region: str, instance_type: str) -> float | None:
         return self.prices.ec2_hourly(region, instance_type)
+
+    def hourly_rate(self, resource: Resource, size: str) -> float | None:
+        """On-demand $/h of ``size`` (an instance type, or a ``db.`` class priced with the
+        resource's engine and Multi-AZ setting) in the resource's region."""
+        region = self.region(resource)
+        if region is None:
+            return None
+        if size.startswith("db."):
+            engine = resource.attributes.get("engine")
+            return self.prices.rds_hourly(region, size, engine if isinstance(engine, str) else "postgres",
+                                          resource.attributes.get("multi_az") is True)
+        return self.prices.ec2_hourly(region, size)
 
     def volume_lines(self, region: str, volume_type: Any, size: Any, iops: Any = None, throughput: Any = None,
                      label: str = "", default_type: str | None = None) -> tuple[list[CostLine], str | None]:

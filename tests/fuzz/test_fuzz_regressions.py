@@ -21,12 +21,12 @@ from tagcheck.sources.terraform.source import scan
 CRASHES = Path(__file__).parent / "crashes"
 POLICY = Path(__file__).parents[1] / "sources" / "terraform" / "cases" / "policy.yaml"
 
-# reproducer -> (what it was, a finding the scan must now produce: (rule, message fragment))
+# reproducer -> (what it was, (resource address, attribute, the reason it is now unknown))
 EXPECTED = {
-    "95ea2a20cb7d": ("merge(...) expanding a bool: TypeError escaped _call",
-                     ("TAG005", "merge(): the argument before ... must be a list, not True")),
-    "abcc47ad11a5": ("can() without arguments: IndexError escaped _call",
-                     ("TAG005", "can() takes exactly one argument, not 0")),
+    "95ea2a20cb7d": ("title(null, true...) expanding a bool: TypeError escaped evaluate._call",
+                     ("aws_s3_bucket.scratch", "bucket", "title(): the argument before ... must be a list, not True")),
+    "abcc47ad11a5": ("can() without arguments: IndexError escaped evaluate._call",
+                     ("aws_s3_bucket.backup", "tags", "can() takes exactly one argument, not 0")),
 }
 
 
@@ -43,6 +43,6 @@ def test_reproducer_scans_without_crashing(directory: Path):
     scanned = scan([directory], cwd=directory, cache=ParseCache(None))
     result = engine.run(scanned.resources, scanned.problems, load_policy(POLICY), today=datetime.date(2026, 11, 26))
     assert not [f.message for f in result.findings if f.rule == "TC000"]
-    rule, fragment = EXPECTED[directory.name][1]
-    assert any(f.rule == rule and fragment in f.message for f in result.findings), \
-        [(f.rule, f.message) for f in result.findings]
+    address, attribute, reason = EXPECTED[directory.name][1]
+    resource = next(r for r in scanned.resources if r.address == address)
+    assert reason in resource.attributes[attribute].reason

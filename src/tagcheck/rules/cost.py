@@ -17,9 +17,9 @@ import shlex
 from typing import Any, Iterable
 
 from tagcheck.catalog.instances import current_generation_equivalent, instance_spec, size_rank, smaller_sizes
-from tagcheck.catalog.prices import HOURS_PER_MONTH
-from tagcheck.cost import Estimate, blocks, first_block, referenced_address
+from tagcheck.cost import blocks, first_block, referenced_address
 from tagcheck.model import Lever, Origin, Resource, Severity, Unknown
+from tagcheck.rules.dollars import compute_usd, money, price_difference, unit_price
 from tagcheck.rules.registry import Hit, Rule, RuleContext
 
 WEEK_HOURS = 168
@@ -28,21 +28,10 @@ GP3_BASELINE_IOPS = 3000
 DEFAULT_SCHEDULE_HOURS = 50  # 10 h × 5 working days
 
 
-def _money(value: float) -> str:
-    return f"${value:,.2f}"
 
 
-def _unit_price(value: float) -> str:
-    """Per-unit prices are often fractions of a cent: keep the digits that matter."""
-    return f"${value:,.4f}".rstrip("0").rstrip(".") if value < 1 else _money(value)
 
 
-def _compute_usd(estimate: Estimate) -> float | None:
-    """The part of an estimate billed by the hour (what stopping or spot changes), unrounded:
-    savings are rounded once, at the end."""
-    if not estimate.known:
-        return None
-    return sum(line.monthly_usd for line in estimate.lines if line.unit == "h")
 
 
 def _size_of(resource: Resource) -> tuple[str | None, str]:
@@ -75,32 +64,17 @@ def check_rightsize(resource: Resource, ctx: RuleContext) -> Iterable[Hit]:
                   details={"current": current, "max_size": max_size, "environment": env})
         return
     target = prefix + fits[0].name
-    saving, arithmetic = _price_difference(resource, ctx, current, target)
+    saving, arithmetic = price_difference(resource, ctx, current, target)
     yield Hit(f"right-size: {current} is larger than {max_size} allowed in {env}; {target} is the largest size that fits"
-              + (f", saving {_money(saving)}/mo" if saving is not None else ""),
+              + (f", saving {money(saving)}/mo" if saving is not None else ""),
               key=attr, monthly_saving_usd=saving,
               details={"current": current, "suggested": target, "max_size": max_size, "environment": env,
                        "arithmetic": arithmetic},
               fix=f'{attr} = "{target}"')
 
 
-def _hourly(resource: Resource, ctx: RuleContext, size: str) -> float | None:
-    region = ctx.costs.region(resource)
-    if region is None:
-        return None
-    if size.startswith("db."):
-        engine = resource.attributes.get("engine")
-        return ctx.costs.prices.rds_hourly(region, size, engine if isinstance(engine, str) else "postgres",
-                                           resource.attributes.get("multi_az") is True)
-    return ctx.costs.prices.ec2_hourly(region, size)
 
 
-def _price_difference(resource: Resource, ctx: RuleContext, current: str, target: str) -> tuple[float | None, str | None]:
-    now, then = _hourly(resource, ctx, current), _hourly(resource, ctx, target)
-    if now is None or then is None:
-        return None, None
-    saving = round((now - then) * HOURS_PER_MONTH, 2)
-    return saving, f"({_money(now)}/h − {_money(then)}/h) × {HOURS_PER_MONTH} h = {_money(saving)}/mo"
 
 
 # --- COST202 schedule --------------------------------------------------------------------
@@ -128,15 +102,15 @@ def check_schedule(resource: Resource, ctx: RuleContext) -> Iterable[Hit]:
     if resource.type not in _SCHEDULABLE or not ctx.is_non_production(resource) or _has_schedule(resource, ctx):
         return
     hours = _schedule_hours(ctx)
-    compute = _compute_usd(ctx.costs.estimate(resource))
+    compute = compute_usd(ctx.costs.estimate(resource))
     fraction = 1 - hours / WEEK_HOURS
     saving = round(compute * fraction, 2) if compute is not None else None
     tag = (ctx.policy.governance.get("non_production") or {}).get("schedule_tag") or "schedule"
-    arithmetic = (f"{_money(compute)} compute × (1 − {hours}/{WEEK_HOURS} h) = {_money(saving)}/mo"
+    arithmetic = (f"{money(compute)} compute × (1 − {hours}/{WEEK_HOURS} h) = {money(saving)}/mo"
                   if saving is not None else None)
     yield Hit(f"schedule: always-on {ctx.environment(resource)} {resource.type.removeprefix('aws_').replace('_', ' ')} "
               f"with no off-hours schedule; running {hours} h a week instead of {WEEK_HOURS} saves {fraction:.0%}"
-              + (f" ({_money(saving)}/mo)" if saving is not None else ""),
+              + (f" ({money(saving)}/mo)" if saving is not None else ""),
               monthly_saving_usd=saving,
               details={"hours_per_week": hours, "schedule_tag": tag, "arithmetic": arithmetic},
               fix=f'add a "{tag}" tag naming the off-hours schedule (e.g. "{tag}" = "office-hours") and stop it '
@@ -163,7 +137,7 @@ def check_spot(resource: Resource, ctx: RuleContext) -> Iterable[Hit]:
     if not ctx.is_non_production(resource):
         return
     estimate = ctx.costs.estimate(resource)
-    compute = _compute_usd(estimate)
+    compute = compute_usd(estimate)
     if resource.type == "aws_instance":
         itype, _ = _size_of(resource)
         market = first_block(resource.attributes.get("instance_market_options")) or {}
@@ -196,13 +170,13 @@ def check_spot(resource: Resource, ctx: RuleContext) -> Iterable[Hit]:
     combined = round(compute * (1 - hours / WEEK_HOURS * (1 - discount)), 2) if compute is not None else None
     details: dict[str, Any] = {"reason": why, "spot_discount": discount, "instance_type": itype}
     if saving is not None:
-        details["arithmetic"] = f"{_money(compute)} compute × {discount:.0%} spot discount = {_money(saving)}/mo"
+        details["arithmetic"] = f"{money(compute)} compute × {discount:.0%} spot discount = {money(saving)}/mo"
         details["combined_with_schedule_usd"] = combined
         details["combined_arithmetic"] = (
-            f"{_money(compute)} × (1 − {hours}/{WEEK_HOURS} h × (1 − {discount:.0%})) = {_money(combined)}/mo saved "
-            f"({combined / compute:.0%}); it then costs {_money(compute - combined)}/mo")
+            f"{money(compute)} × (1 − {hours}/{WEEK_HOURS} h × (1 − {discount:.0%})) = {money(combined)}/mo saved "
+            f"({combined / compute:.0%}); it then costs {money(compute - combined)}/mo")
     yield Hit(f"purchasing: {why} on on-demand in {ctx.environment(resource)}; spot is ~{discount:.0%} cheaper"
-              + (f" ({_money(saving)}/mo; {_money(combined)}/mo with an off-hours schedule too)" if saving is not None else ""),
+              + (f" ({money(saving)}/mo; {money(combined)}/mo with an off-hours schedule too)" if saving is not None else ""),
               monthly_saving_usd=saving, details=details, fix=fix)
 
 
@@ -244,19 +218,19 @@ def check_gp3(resource: Resource, ctx: RuleContext) -> Iterable[Hit]:
         new = (prices.rds_storage_gb_month if rds else prices.ebs_gb_month)(region, "gp3") if region else None
         if isinstance(size, (int, float)) and old is not None and new is not None and resource.type != "aws_launch_template":
             saving = (old - new) * size
-            arithmetic = f"{size:g} GB × ({_unit_price(old)} − {_unit_price(new)}) per GB-month"
+            arithmetic = f"{size:g} GB × ({unit_price(old)} − {unit_price(new)}) per GB-month"
             if vtype == "io1" and isinstance(iops, (int, float)):
                 iops_price = prices.rds_iops_month if rds else prices.ebs_iops_month
                 io1_iops, gp3_iops = iops_price(region, "io1") or 0.0, iops_price(region, "gp3") or 0.0
                 extra = max(0.0, iops - GP3_BASELINE_IOPS)
                 saving += iops * io1_iops - extra * gp3_iops
-                arithmetic += f" + IOPS {iops:g} × {_unit_price(io1_iops)} − {extra:g} × {_unit_price(gp3_iops)}"
+                arithmetic += f" + IOPS {iops:g} × {unit_price(io1_iops)} − {extra:g} × {unit_price(gp3_iops)}"
             saving = round(saving, 2)
-            arithmetic += f" = {_money(saving)}/mo"
+            arithmetic += f" = {money(saving)}/mo"
             if saving <= 0:
                 continue  # same price (RDS gp2 and gp3 in most regions): not a cost lever
         yield Hit(f"storage: {where} uses {vtype}; gp3 gives the same or better baseline performance for less"
-                  + (f" ({_money(saving)}/mo)" if saving is not None else ""),
+                  + (f" ({money(saving)}/mo)" if saving is not None else ""),
                   key=where, monthly_saving_usd=saving,
                   details={"volume": where, "current": vtype, "suggested": "gp3", "size_gb": size if isinstance(size, (int, float)) else None,
                            "arithmetic": arithmetic},
@@ -296,7 +270,7 @@ def check_s3_lifecycle(resource: Resource, ctx: RuleContext) -> Iterable[Hit]:
     region = ctx.costs.region(resource)
     hot = ctx.costs.prices.s3_gb_month(region, "STANDARD") if region else None
     cold = ctx.costs.prices.s3_gb_month(region, "GLACIER_IR") if region else None
-    per_gb = f"{_unit_price(hot)} vs {_unit_price(cold)} per GB-month in Glacier Instant Retrieval ({1 - cold / hot:.0%} less)" \
+    per_gb = f"{unit_price(hot)} vs {unit_price(cold)} per GB-month in Glacier Instant Retrieval ({1 - cold / hot:.0%} less)" \
         if hot and cold else None
     yield Hit(f"storage: bucket {label!r} keeps objects forever in S3 Standard (no lifecycle transition or expiration)"
               + (f"; {per_gb}" if per_gb else ""),
@@ -333,7 +307,7 @@ def check_log_retention(resource: Resource, ctx: RuleContext) -> Iterable[Hit]:
     region = ctx.costs.region(resource)
     per_gb = ctx.costs.prices.per_gb(region, "cloudwatch_logs_storage_gb") if region else None
     yield Hit("storage: log group keeps logs forever (no retention_in_days)"
-              + (f"; stored logs cost {_unit_price(per_gb)} per GB-month, growing every month" if per_gb else ""),
+              + (f"; stored logs cost {unit_price(per_gb)} per GB-month, growing every month" if per_gb else ""),
               key="retention_in_days", details={"storage_gb_month": per_gb},
               fix=(f"aws logs put-retention-policy --log-group-name "
                    f"{shlex.quote(str(resource.attributes.get('name') or resource.address))} --retention-in-days 30"
@@ -355,10 +329,10 @@ def check_generation(resource: Resource, ctx: RuleContext) -> Iterable[Hit]:
         yield Hit(f"generation: {current} is a previous-generation type", key=attr, details={"current": current})
         return
     target = ("db." + successor) if current.startswith("db.") and not successor.startswith("db.") else successor
-    saving, arithmetic = (None, None) if resource.type == "aws_launch_template" else _price_difference(resource, ctx, current, target)
+    saving, arithmetic = (None, None) if resource.type == "aws_launch_template" else price_difference(resource, ctx, current, target)
     cheaper = saving is not None and saving > 0
     yield Hit(f"generation: {current} is a previous-generation type; {target} is its current equivalent"
-              + (f" and saves {_money(saving)}/mo" if cheaper else " (better price-performance)"),
+              + (f" and saves {money(saving)}/mo" if cheaper else " (better price-performance)"),
               key=attr, monthly_saving_usd=saving if cheaper else None,
               details={"current": current, "suggested": target, "arithmetic": arithmetic},
               fix=f'{attr} = "{target}"')

@@ -17,8 +17,8 @@ import datetime
 from typing import Any, Iterable, Mapping
 
 from tagcheck.catalog.instances import instance_spec, smaller_sizes
-from tagcheck.catalog.prices import HOURS_PER_MONTH
 from tagcheck.model import Lever, Origin, Resource, Severity
+from tagcheck.rules.dollars import compute_usd, money, price_difference, unit_price
 from tagcheck.rules.registry import Hit, Rule, RuleContext
 
 DEFAULT_CPU_DAYS = 14
@@ -34,12 +34,8 @@ def cpu_window_days(policy) -> int:
     return int(policy.rule_config("COST210").options.get("days", DEFAULT_CPU_DAYS))
 
 
-def _money(value: float) -> str:
-    return f"${value:,.2f}"
 
 
-def _unit(value: float) -> str:
-    return f"${value:,.4f}".rstrip("0").rstrip(".") if value < 1 else _money(value)
 
 
 def _live(resource: Resource) -> Mapping[str, Any] | None:
@@ -65,21 +61,9 @@ def _monthly(resource: Resource, ctx: RuleContext) -> float | None:
 
 def _compute(resource: Resource, ctx: RuleContext) -> float | None:
     """The hourly-billed part of the estimate (what stopping changes)."""
-    estimate = ctx.costs.estimate(resource) if ctx.costs is not None else None
-    if estimate is None or not estimate.known:
-        return None
-    return round(sum(line.monthly_usd for line in estimate.lines if line.unit == "h"), 2)
+    return compute_usd(ctx.costs.estimate(resource) if ctx.costs is not None else None)
 
 
-def _hourly(resource: Resource, ctx: RuleContext, size: str) -> float | None:
-    region = ctx.costs.region(resource) if ctx.costs is not None else None
-    if region is None:
-        return None
-    if size.startswith("db."):
-        engine = resource.attributes.get("engine")
-        return ctx.costs.prices.rds_hourly(region, size, engine if isinstance(engine, str) else "postgres",
-                                           resource.attributes.get("multi_az") is True)
-    return ctx.costs.prices.ec2_hourly(region, size)
 
 
 def _resource_id(resource: Resource) -> str:
@@ -110,10 +94,7 @@ def check_low_cpu(resource: Resource, ctx: RuleContext) -> Iterable[Hit]:
     target = ("db." if current.startswith("db.") else "") + smaller[0].name
     peak = max(points)
     projected = peak * spec.vcpu / smaller[0].vcpu
-    now, then = _hourly(resource, ctx, current), _hourly(resource, ctx, target)
-    saving = round((now - then) * HOURS_PER_MONTH, 2) if now is not None and then is not None else None
-    arithmetic = (f"({_money(now)}/h − {_money(then)}/h) × {HOURS_PER_MONTH} h = {_money(saving)}/mo"
-                  if saving is not None else None)
+    saving, arithmetic = price_difference(resource, ctx, current, target)
     ident = _resource_id(resource)
     cli = (f"aws rds modify-db-instance --db-instance-identifier {ident} --db-instance-class {target} --apply-immediately"
            if resource.type == "aws_db_instance" else
@@ -121,7 +102,7 @@ def check_low_cpu(resource: Resource, ctx: RuleContext) -> Iterable[Hit]:
            f"--instance-type {target} && aws ec2 start-instances --instance-ids {ident}")
     yield Hit(f"right-size: CPU peaked at {peak:.0f}% (highest daily maximum over {len(points)} days, threshold "
               f"{threshold:g}%); {target} has {smaller[0].vcpu} vCPUs instead of {spec.vcpu} and would peak near "
-              f"{projected:.0f}%" + (f", saving {_money(saving)}/mo" if saving is not None else ""),
+              f"{projected:.0f}%" + (f", saving {money(saving)}/mo" if saving is not None else ""),
               key=attr, monthly_saving_usd=saving,
               details={"current": current, "suggested": target, "peak_pct": round(peak, 2),
                        "projected_peak_pct": round(projected, 1), "threshold_pct": threshold, "days": len(points),
@@ -148,11 +129,11 @@ def check_schedule_not_applied(resource: Resource, ctx: RuleContext) -> Iterable
     value = resource.tags.values[tag].value
     yield Hit(f"scheduling: tagged {tag}={value!r} but running without a stop for {uptime} days "
               f"(launched {live.get('launch_time', '')[:10]}); the off-hours schedule is not applied"
-              + (f" ({_money(saving)}/mo if it were)" if saving is not None else ""),
+              + (f" ({money(saving)}/mo if it were)" if saving is not None else ""),
               key=tag, monthly_saving_usd=saving,
               details={"schedule_tag": tag, "schedule": value, "uptime_days": uptime, "hours_per_week": hours,
                        "launch_time": live.get("launch_time"),
-                       "arithmetic": f"{_money(compute)} compute × (1 − {hours}/{WEEK_HOURS} h) = {_money(saving)}/mo"
+                       "arithmetic": f"{money(compute)} compute × (1 − {hours}/{WEEK_HOURS} h) = {money(saving)}/mo"
                        if saving is not None else None},
               fix=f"check that the scheduler reading the {tag!r} tag (Instance Scheduler, an EventBridge rule, a Lambda) "
                   f"covers {_resource_id(resource)} in {resource.region}")
@@ -162,7 +143,7 @@ def check_schedule_not_applied(resource: Resource, ctx: RuleContext) -> Iterable
 
 def _idle(resource: Resource, ctx: RuleContext, message: str, details: dict, fix: str) -> Hit:
     cost = _monthly(resource, ctx)
-    return Hit(message + (f"; it costs {_money(cost)}/mo for nothing" if cost else ""), monthly_cost_usd=cost,
+    return Hit(message + (f"; it costs {money(cost)}/mo for nothing" if cost else ""), monthly_cost_usd=cost,
                monthly_saving_usd=cost if cost else None, details={**details, "monthly_usd": cost}, fix=fix)
 
 
@@ -219,9 +200,9 @@ def check_old_snapshot(resource: Resource, ctx: RuleContext) -> Iterable[Hit]:
         cost = None  # archive-tier prices are not catalogued
     ident = _resource_id(resource)
     ami = live.get("ami")
-    arithmetic = f"{size} GiB × {_unit(price)}/GB-month = {_money(cost)}/mo (at most)" if cost and price else None
+    arithmetic = f"{size} GiB × {unit_price(price)}/GB-month = {money(cost)}/mo (at most)" if cost and price else None
     yield Hit(f"idle: snapshot is {age} days old (older than {days})"
-              + (f"; up to {_money(cost)}/mo — snapshots are incremental, so the bill can be less" if cost else "")
+              + (f"; up to {money(cost)}/mo — snapshots are incremental, so the bill can be less" if cost else "")
               + (f"; it backs {ami}: deregister the AMI first if nobody launches it" if ami else ""),
               monthly_cost_usd=cost, monthly_saving_usd=cost,
               details={"age_days": age, "max_age_days": days, "volume_size_gb": size, "ami": ami,
