@@ -101,14 +101,28 @@ def test_parallel_parse_gives_the_same_result_in_the_same_order(tmp_path):
     assert [r.tags for r in one.resources] == [r.tags for r in two.resources]
 
 
-def test_a_warm_run_does_not_import_the_parser(tmp_path):
+def test_a_warm_run_imports_neither_the_parser_nor_the_schema_validator(tmp_path):
     root, cache_dir = tmp_path / "tf", tmp_path / "cache"
     root.mkdir()
     (root / "main.tf").write_text(TF)
+    (root / ".tagcheck.yaml").write_text("version: 1\ntags:\n  required: [team]\n")
     code = ("import sys, contextlib, io\nfrom tagcheck.cli import main\n"
             "with contextlib.redirect_stdout(io.StringIO()):\n"
             f"    main(['scan', {str(root)!r}, '--cache-dir', {str(cache_dir)!r}])\n"
-            "print('hcl2' in sys.modules, 'lark' in sys.modules)")
+            "print(*[m in sys.modules for m in ('hcl2', 'lark', 'jsonschema', 'boto3')])")
     runs = [subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
             for _ in range(2)]
-    assert runs == [["True", "True"], ["False", "False"]]
+    assert runs == [["True", "True", "True", "False"], ["False", "False", "False", "False"]]
+
+
+def test_an_edited_policy_is_validated_again(tmp_path, capsys):
+    from tagcheck.cli import main
+
+    root, cache_dir = tmp_path / "tf", tmp_path / "cache"
+    root.mkdir()
+    (root / "main.tf").write_text(TF)
+    (root / ".tagcheck.yaml").write_text("version: 1\ntags:\n  required: [team]\n")
+    assert main(["scan", str(root), "--cache-dir", str(cache_dir)]) == 0
+    (root / ".tagcheck.yaml").write_text("version: 1\ntags:\n  requird: [team]\n")
+    assert main(["scan", str(root), "--cache-dir", str(cache_dir)]) == 2
+    assert "requird" in capsys.readouterr().err

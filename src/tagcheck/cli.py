@@ -86,8 +86,8 @@ def scan(paths, formats, outputs, fail_on, sort, docs_url, min_allocation, basel
         if not var_file.is_file():
             raise BadInput(f"{var_file}: variables file not found")
     inputs = RootInputs(list(var_files), _parse_vars(variables))
-    policy = _load_policy(policy_path, paths[0])
     cache = _parse_cache(cache_dir, no_cache)
+    policy = _load_policy(policy_path, paths[0], cache)
     try:
         scanned = scan_terraform(paths, inputs, cache=cache, jobs=jobs or os.cpu_count() or 1)
     except ScanInputError as exc:
@@ -200,12 +200,16 @@ def _parse_vars(variables: Sequence[str]) -> dict[str, str]:
     return parsed
 
 
-def _load_policy(policy_path: Path | None, start: Path):
+def _load_policy(policy_path: Path | None, start: Path, cache=None):
+    """The policy, validated once per content (the cache remembers a text that passed)."""
     from tagcheck.policy import PolicyError, load_policy
     from tagcheck.rules import rule_schemas
 
+    if cache is None:
+        cache = _parse_cache(None, False)
     try:
-        policy = load_policy(policy_path, start=start if start.is_dir() else start.parent, rule_schemas=rule_schemas())
+        policy = load_policy(policy_path, start=start if start.is_dir() else start.parent, rule_schemas=rule_schemas(),
+                             validated=cache)
     except PolicyError as exc:
         raise BadInput(str(exc)) from None
     schemas = rule_schemas()

@@ -110,7 +110,12 @@ class CostModel:
     def estimate(self, resource: Resource) -> Estimate:
         if resource.address not in self._cache:
             estimator = _ESTIMATORS.get(resource.type)
-            self._cache[resource.address] = estimator(self, resource) if estimator else NO_COST
+            try:
+                estimate = estimator(self, resource) if estimator else NO_COST
+            except (TypeError, ValueError, AttributeError, KeyError) as exc:
+                # an argument of a type the estimator does not expect: no number, never a crash
+                estimate = _unknown(f"cannot estimate {resource.type}: {type(exc).__name__}")
+            self._cache[resource.address] = estimate
         return self._cache[resource.address]
 
     # --- building blocks shared by the estimators and the lever rules -----------------
@@ -142,6 +147,9 @@ class CostModel:
         caller names it in ``excluded``)."""
         if isinstance(size, Unknown) or isinstance(volume_type, Unknown):
             return [], (size if isinstance(size, Unknown) else volume_type).reason
+        if (size is not None and (isinstance(size, bool) or not isinstance(size, (int, float)))) or \
+                (volume_type is not None and not isinstance(volume_type, str)):
+            return [], "volume size or type is not a number/string"
         vtype = volume_type or default_type
         if size is None or vtype is None:
             return [], None
@@ -332,6 +340,8 @@ def _load_balancer(model: CostModel, resource: Resource) -> Estimate:
     lb_type = resource.attributes.get("load_balancer_type") or "application"
     if isinstance(lb_type, Unknown):
         return _unknown(f"load_balancer_type unknown ({lb_type.reason})")
+    if not isinstance(lb_type, str):
+        return _unknown("load_balancer_type is not a string")
     item = {"application": "alb", "network": "nlb"}.get(lb_type)
     if item is None:
         return _unknown(f"no price for {lb_type} load balancers")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import json
 import os
 from pathlib import Path
 from typing import Any, Mapping
@@ -42,9 +43,14 @@ def load_policy(
     *,
     start: Path | None = None,
     rule_schemas: Mapping[str, dict] | None = None,
+    validated=None,
 ) -> Policy:
     """Load ``path``; else the policy found upward from ``start`` (default: the current
     directory); else the built-in finops-baseline (``source`` None).
+
+    ``validated``: an optional store with ``key(kind, bytes)``, ``get(key)`` and
+    ``put(key, value)`` (tagcheck's content cache) remembering policy texts that passed
+    validation.
 
     ``rule_schemas`` (rule id -> JSON Schema of its options) turns on checking of the
     ``rules:`` section: unknown ids and options that do not fit the rule's schema.
@@ -57,7 +63,7 @@ def load_policy(
     if not path.is_file():
         problem = "is a directory, not a policy file" if path.is_dir() else "policy file not found"
         raise PolicyError(problem, file=str(path))
-    return build_policy(_ExtendsResolver(rule_schemas).resolve(path, trusted=False), source=str(path))
+    return build_policy(_ExtendsResolver(rule_schemas, validated).resolve(path, trusted=False), source=str(path))
 
 
 def load_default_policy() -> Policy:
@@ -69,8 +75,9 @@ def load_default_policy() -> Policy:
 class _ExtendsResolver:
     """Loads a file and, depth first, everything it extends; each file once per load."""
 
-    def __init__(self, rule_schemas: Mapping[str, dict] | None) -> None:
+    def __init__(self, rule_schemas: Mapping[str, dict] | None, validated=None) -> None:
         self.rule_schemas = rule_schemas
+        self.validated = validated
         self.resolved: dict[str, PolicyLayer] = {}  # real path -> merged layer
 
     def resolve(self, path: Path, *, trusted: bool, chain: tuple[tuple[str, str], ...] = ()) -> PolicyLayer:
@@ -106,8 +113,22 @@ class _ExtendsResolver:
         # Shipped policies are checked by the test suite; skipping them here keeps the
         # no-policy-file pre-commit run from importing jsonschema at all.
         if not trusted:
-            validate_document(doc, self.rule_schemas)
+            self._validate(doc, text)
         return doc
+
+    def _validate(self, doc: YamlDocument, text: str) -> None:
+        """Validate, unless the ``validated`` store has seen this very text pass against the
+        same rule schemas (so a warm pre-commit run need not import jsonschema)."""
+        store = self.validated
+        key = None
+        if store is not None:
+            schemas = json.dumps(self.rule_schemas, sort_keys=True, default=str).encode()
+            key = store.key("policy", schemas + b"\0" + text.encode("utf-8"))
+            if store.get(key) == "valid":
+                return
+        validate_document(doc, self.rule_schemas)
+        if store is not None:
+            store.put(key, "valid")
 
     def _locate(self, ref: str, referrer: Path, doc: YamlDocument, ref_path: KeyPath) -> tuple[Path, bool]:
         """A bare name (no '/', no .yaml/.yml) is a shipped policy; anything else a path."""
