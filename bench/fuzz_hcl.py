@@ -10,8 +10,11 @@ iteration can be replayed on its own with ``--only ITERATION``), copies the seed
 directory (its Terraform files, tfvars and sub-directories) to a temporary directory,
 replaces the seed with a mutated version — byte flips, truncation, duplicated, deleted
 or swapped lines, inserted braces/brackets/quotes/``${``/``%{``/heredoc markers, random
-unicode (controls, surrogate-free astral characters, BOM, NUL), deep nesting, splices of
-another seed — and runs ``tagcheck.sources.terraform.source.scan`` and ``engine.run`` on
+unicode (controls, astral characters, BOM, NUL), bad encodings (Latin-1, UTF-16, encoded
+surrogates), deep nesting, splices of another seed, and — to get past the parser into the
+evaluator — the value of an ``x = …`` line replaced by a random well-formed expression
+(function calls with odd arguments, ``...`` expansion, for/splat/conditional/operators on
+mismatched types) or by the value of a line of another seed — and runs ``tagcheck.sources.terraform.source.scan`` and ``engine.run`` on
 it, as ``tagcheck scan`` would.
 
 Outcomes, counted per iteration (the worst one wins):

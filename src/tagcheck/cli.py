@@ -75,8 +75,10 @@ def cli() -> None:
 @click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path),
               help="Parse cache directory (default: $XDG_CACHE_HOME/tagcheck).")
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the parse cache.")
+@click.option("--max-file-size", type=click.FloatRange(min=0), envvar="TAGCHECK_MAX_FILE_MB", metavar="MB",
+              help="Files larger than this are reported (TC001) instead of parsed; 0: no limit. Default: 2.")
 def scan(paths, formats, outputs, fail_on, sort, docs_url, min_allocation, baseline_path, write_baseline, policy_path,
-         var_files, variables, diff_base, jobs, cache_dir, no_cache) -> None:
+         var_files, variables, diff_base, jobs, cache_dir, no_cache, max_file_size) -> None:
     """Check Terraform code (.tf, .tf.json) in PATHS (directories or files; default: .)."""
     from tagcheck.sources.terraform.module import RootInputs
     from tagcheck.sources.terraform.source import ScanInputError, scan as scan_terraform
@@ -89,7 +91,8 @@ def scan(paths, formats, outputs, fail_on, sort, docs_url, min_allocation, basel
     cache = _parse_cache(cache_dir, no_cache)
     policy = _load_policy(policy_path, paths[0], cache)
     try:
-        scanned = scan_terraform(paths, inputs, cache=cache, jobs=jobs or os.cpu_count() or 1)
+        limit = None if max_file_size is None else (0 if max_file_size == float("inf") else int(max_file_size * 2**20))
+        scanned = scan_terraform(paths, inputs, cache=cache, jobs=jobs or os.cpu_count() or 1, max_file_bytes=limit)
     except ScanInputError as exc:
         raise BadInput(str(exc)) from None
     resources, problems, info = scanned.resources, scanned.problems, {"source": "terraform"}

@@ -341,3 +341,23 @@ def test_escaped_template_start_with_brace():
                                        "Terraform reads \"$${\" as the text ${ (a TC001 false positive, rare)")
 def test_escaped_template_start_without_brace():
     assert ev('"$${"') == "${"
+
+
+@pytest.mark.parametrize("source, expected", [
+    ("[1, 2][-1]", ("error",)),                      # Terraform has no negative indexes
+    ("[1, 2][1.5]", ("error",)),
+    ('["a", "b"]["1"]', ("ok", "b")),                 # a numeric string converts
+    ('{"0" = "zero"}[0]', ("ok", "zero")),            # a number key converts to a string
+    ("true && 1", ("error",)),
+    ('"true" || false', ("ok", True)),
+    ('tonumber("nan")', ("error",)),
+    ('tonumber("1e3")', ("ok", 1000.0)),
+    ("[for k, v in {b = 1, a = 2} : k]", ("ok", ["a", "b"])),  # maps iterate in key order
+    ("{for k, v in {b = 1, a = 2} : v => k...}", ("ok", {"1": ["b"], "2": ["a"]})),
+    ('[for x in [1, 2] : x if "yes"]', ("error",)),
+    ("merge({a = 1}, null, {b = 2})", ("ok", {"a": 1, "b": 2})),
+    ("concat([1], [2]...)", ("error",)),              # ... expands a list of lists only
+    ("concat([[1], [2]]...)", ("ok", [1, 2])),
+])
+def test_terraform_semantics_of_edge_cases(source, expected):
+    assert outcome(source) == expected

@@ -162,7 +162,7 @@ def test_a_20_mb_generated_file_is_tc001_too_large_and_the_run_finishes(project,
     elapsed = time.monotonic() - started
     assert compact(findings) == [("TC001", "generated.tf", None,
                                   "file too large to parse (20.0 MB > limit 2.0 MB); "
-                                  f"set {MAX_FILE_ENV} to raise the limit")]
+                                  f"raise the limit with --max-file-size MB (or {MAX_FILE_ENV})")]
     assert_good_still_checked(findings)
     assert status == 1
     print(f"20 MB file refused in {elapsed:.2f} s")  # informational, not a timed assertion
@@ -181,7 +181,7 @@ def test_the_size_limit_is_configurable(project, capsys, monkeypatch):
     assert [f["location"]["file"] for f in findings if f["rule"] == "TC001"] == ["generated.tf"]
     monkeypatch.setenv(MAX_FILE_ENV, "lots")
     status, _, err = cli(capsys)
-    assert status == 2 and f"{MAX_FILE_ENV}='lots': expected a number of megabytes" in err
+    assert status == 2 and "--max-file-size" in err and "lots" in err
 
 
 def test_the_default_limit_is_documented_in_the_source():
@@ -514,3 +514,58 @@ def test_worker_processes_that_cannot_start_fall_back_to_this_process(tmp_path, 
     monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", NoProcesses)
     scanned = api_scan(tmp_path, jobs=4)
     assert len(scanned.resources) == source_module.MIN_FILES_FOR_WORKERS + 2 and scanned.problems == []
+
+
+def test_a_module_listed_before_its_caller_is_not_taken_for_a_root(tmp_path):
+    """Directory order must not matter: a/ is called by b/, and only b/ is a root."""
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "main.tf").write_text('variable "tags" {}\nresource "aws_sqs_queue" "q" {\n  tags = var.tags\n}\n')
+    (tmp_path / "b").mkdir()
+    (tmp_path / "b" / "main.tf").write_text('provider "aws" {}\nmodule "a" {\n  source = "../a"\n'
+                                            '  tags = { team = "x" }\n}\n')
+    scanned = api_scan(tmp_path)
+    assert [r.address for r in scanned.resources] == ["module.a.aws_sqs_queue.q"]
+    assert [p.name for p in scanned.roots] == ["b"]
+
+
+def test_a_json_variable_default_is_literal(tmp_path):
+    """In .tf.json a variable's default is a JSON value, not a template: "${var.b}" is text,
+    so it is neither evaluated nor reported as a reference."""
+    (tmp_path / "main.tf.json").write_text(json.dumps({
+        "variable": {"team": {"default": "${var.other}", "type": "string"},
+                     "tags": {"type": "object({owner = optional(string, \"ops\")})", "default": {}}},
+        "provider": {"aws": {}},
+        "resource": {"aws_sqs_queue": {"q": {"tags": {"team": "${var.team}", "owner": "${var.tags.owner}"}}}},
+    }))
+    scanned = api_scan(tmp_path)
+    assert scanned.problems == []
+    assert scanned.resources[0].tags.known_dict() == {"team": "${var.other}", "owner": "ops"}
+
+
+def test_a_long_chain_of_locals_is_unknown_not_a_recursion_error(project):
+    chain = "".join(f"  l{i} = {{ team = local.l{i + 1}.team }}\n" for i in range(400))
+    (project / "chain.tf").write_text(f'locals {{\n{chain}  l400 = {{ team = "x" }}\n}}\n'
+                                      'resource "aws_sqs_queue" "q" {\n  tags = local.l0\n}\n')
+    scanned = api_scan(project)
+    queue = next(r for r in scanned.resources if r.type == "aws_sqs_queue")
+    assert queue.tags.unknown_reason == "expression or chain of references nested too deeply to evaluate"
+    assert scanned.problems == []
+
+
+def test_module_calls_that_feed_each_other_are_unknown_naming_the_chain(project):
+    (project / "calls.tf").write_text(textwrap.dedent("""\
+        module "a" {
+          source = "./m"
+          team   = module.b.team
+        }
+        module "b" {
+          source = "./m"
+          team   = module.a.team
+        }
+    """))
+    (project / "m").mkdir()
+    (project / "m" / "main.tf").write_text('variable "team" {}\noutput "team" {\n  value = var.team\n}\n'
+                                           'resource "aws_sqs_queue" "q" {\n  tags = { team = var.team }\n}\n')
+    scanned = api_scan(project)
+    queue = next(r for r in scanned.resources if r.address == "module.a.aws_sqs_queue.q")
+    assert queue.tags.values["team"].unknown_reason == "module calls depend on each other: module.a → module.b → module.a"

@@ -14,9 +14,12 @@ RULES = (
          """A bug in tagcheck, not in your code: the message names the rule and the exception.
 Please report it with the resource block that triggered it. The other rules still ran."""),
     Rule("TC001", "parse-error", Severity.ERROR, Lever.GOVERNANCE,
-         "A file cannot be parsed (syntax, encoding, unreadable); the other files are still checked.",
+         "A file cannot be parsed or a configuration is invalid (syntax, encoding, size, cycles, "
+         "missing module source); the rest is still checked.",
          """The finding names the file, line and column. Resources in that file are not checked
-until it parses, so this is an error by default.
+until it parses, so this is an error by default. Invalid configuration that Terraform itself
+would reject — cyclic locals, a block with the wrong number of labels, a module source that does
+not exist or calls itself — is reported the same way, with the chain or the reason.
 
     resource "aws_s3_bucket" "x" {
       bucket = "a"                  # TC001 at the end of file: unclosed block

@@ -89,12 +89,11 @@ def _has_schedule(resource: Resource, ctx: RuleContext) -> bool:
     if resource.type == "aws_autoscaling_group":
         if (resource.attributes.get("live") or {}).get("scheduled_actions"):  # tagcheck aws
             return True
-        for other in ctx.resources:
-            if other.type == "aws_autoscaling_schedule":
-                target = other.attributes.get("autoscaling_group_name")
-                if referenced_address(other, target) == resource.address or (
-                        isinstance(target, str) and target == resource.attributes.get("name")):
-                    return True
+        for other in ctx.by_type.get("aws_autoscaling_schedule", ()):
+            target = other.attributes.get("autoscaling_group_name")
+            if referenced_address(other, target) == resource.address or (
+                    isinstance(target, str) and target == resource.attributes.get("name")):
+                return True
     return False
 
 
@@ -248,9 +247,7 @@ def _bucket_has_lifecycle(resource: Resource, ctx: RuleContext) -> bool:
            for rule in blocks(resource.attributes.get("lifecycle_rule"))):
         return True
     name = resource.attributes.get("bucket")
-    for other in ctx.resources:
-        if other.type != "aws_s3_bucket_lifecycle_configuration":
-            continue
+    for other in ctx.by_type.get("aws_s3_bucket_lifecycle_configuration", ()):
         target = other.attributes.get("bucket")
         if referenced_address(other, target) == resource.address or (isinstance(name, str) and target == name):
             return any((blocks(rule.get("transition")) or blocks(rule.get("expiration")))

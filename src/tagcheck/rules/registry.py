@@ -42,6 +42,19 @@ class RuleContext:
     def index(self) -> dict[str, Resource]:
         return {r.address: r for r in self.resources}
 
+    @cached_property
+    def by_type(self) -> dict[str, list[Resource]]:
+        """Resources by type, so a rule looking for companions does not scan the whole run."""
+        grouped: dict[str, list[Resource]] = {}
+        for resource in self.resources:
+            grouped.setdefault(resource.type, []).append(resource)
+        return grouped
+
+    @cached_property
+    def memo(self) -> dict:
+        """Per-run memory for values several rules derive from one resource (tag verdicts)."""
+        return {}
+
     def environment(self, resource: Resource) -> str | None:
         """The resource's environment from its effective tags, when known."""
         if resource.tags is None:

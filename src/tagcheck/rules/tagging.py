@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import re
 import shlex
+from functools import lru_cache
 from dataclasses import dataclass
 from typing import Iterable
 
@@ -65,6 +66,7 @@ def _verdict(key: str, tags: TagSet, policy) -> Verdict:
     return Verdict(key, "missing")
 
 
+@lru_cache(maxsize=4096)
 def _normal(key: str) -> str:
     return re.sub(r"[\s_\-:./]", "", key.casefold())
 
@@ -78,7 +80,10 @@ def near_miss(expected: str, present: Iterable[str]) -> str | None:
     for key in sorted(present):
         if key == expected:
             continue
-        distance = _distance(_normal(key), target)
+        normal = _normal(key)
+        if abs(len(normal) - len(target)) > budget:
+            continue  # cannot be within the edit budget: skip the O(n·m) distance
+        distance = _distance(normal, target)
         if distance <= budget and (best is None or distance < best[0]):
             best = (distance, key)
     return best[1] if best else None
@@ -101,9 +106,13 @@ def _distance(a: str, b: str) -> int:
 
 
 def _tag_verdicts(resource: Resource, ctx: RuleContext) -> list[Verdict]:
+    """Computed once per resource and run: six rules read them."""
     if resource.tags is None:
         return []
-    return verdicts(resource.tags, ctx.policy)
+    key = ("verdicts", id(resource))
+    if key not in ctx.memo:
+        ctx.memo[key] = verdicts(resource.tags, ctx.policy)
+    return ctx.memo[key]
 
 
 def _placeholder(key: str, policy) -> str:

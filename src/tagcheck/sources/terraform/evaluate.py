@@ -136,8 +136,8 @@ def evaluate_or_unknown(expr: Any, scope: Scope) -> Any:
         return Unknown(str(exc))
     except EvalError as exc:
         return Unknown(f"error: {exc}")
-    except RecursionError:
-        return Unknown("expression nested too deeply")
+    except RecursionError:  # a long chain of locals/modules referring to one another
+        return Unknown("expression or chain of references nested too deeply to evaluate")
 
 
 def render(expr: Any) -> str:

@@ -223,7 +223,7 @@ class ModuleEvaluator:
             locals_exprs.update({name: expr for name, (expr, _line) in block.attrs.items()})
         calls = {block.labels[0]: (parsed, block) for parsed, block in mod.blocks("module") if len(block.labels) == 1}
         outputs: dict[str, Any] = {}
-        in_progress: set[str] = set()
+        in_progress: list[str] = []  # module calls being evaluated, outermost first
         providers: dict[str, ProviderConfig] = {}
 
         def module_outputs(name: str) -> Any:
@@ -233,11 +233,16 @@ class ModuleEvaluator:
             if name not in calls:
                 raise EvalError(f"module.{name} is not declared")
             if name in in_progress:
-                return Unknown(f"module.{name} depends on itself")
-            in_progress.add(name)
+                # Terraform tracks single outputs and may not see a cycle here; at the
+                # granularity of whole calls it is one: unknown, naming the chain
+                chain = " → ".join(f"module.{n}" for n in in_progress[in_progress.index(name):] + [name])
+                return Unknown(f"module calls depend on each other: {chain}")
+            in_progress.append(name)
             parsed, block = calls[name]
-            outputs[name] = self._module_call(mod, parsed, block, scope, providers, prefix, stack, root)
-            in_progress.discard(name)
+            try:
+                outputs[name] = self._module_call(mod, parsed, block, scope, providers, prefix, stack, root)
+            finally:
+                in_progress.pop()
             return outputs[name]
 
         scope = Scope(variables=variables, locals_exprs=locals_exprs,

@@ -37,7 +37,7 @@ Limits (hardening, issue #8):
   evaluated (unknown, with the reason), and ``\\u``/``\\U`` escapes that name no Unicode
   scalar value (surrogates, above U+10FFFF) become U+FFFD, as Go's HCL does.
 * File **size** is checked before this module is reached (``source.py``): see
-  ``MAX_FILE_BYTES`` there.
+  ``DEFAULT_MAX_FILE_BYTES`` there.
 """
 
 from __future__ import annotations
@@ -57,7 +57,7 @@ import hcl2.parser
 from lark import Token, Tree
 from lark.exceptions import UnexpectedInput
 
-from tagcheck.sources.terraform.syntax import MAX_NESTING, Block, ParseError
+from tagcheck.sources.terraform.syntax import MAX_NESTING, Block, ParseError, nesting_depth
 
 HCL2_VERSION = getattr(hcl2, "__version__", "unknown")
 
@@ -532,6 +532,16 @@ class _JsonConverter:
                     continue
                 for item in value if isinstance(value, list) else [value]:
                     block.blocks.append(self._block(key, (), item, line))
+            elif block_type == "variable" and key == "default":
+                # Terraform reads a JSON variable default as a literal value: "${x}" is text
+                if nesting_depth(value) > MAX_NESTING:
+                    raise _TooDeep(line)
+                block.attrs[key] = (("lit", value), line)
+            elif block_type == "variable" and key == "type" and isinstance(value, str):
+                try:  # a type expression written as a string: "map(string)"
+                    block.attrs[key] = (parse_expression(value), line)
+                except ParseError:
+                    block.attrs[key] = (("lit", value), line)
             else:
                 block.attrs[key] = (self._value(value, key, line), line)
         return block

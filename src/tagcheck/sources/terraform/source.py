@@ -20,8 +20,8 @@ is one) and the rest of the run goes on:
   python-hcl2 needs about 5 s and 250 MB of memory per MB of HCL (measured on 8.1.4;
   memory is the binding constraint), so the default is :data:`DEFAULT_MAX_FILE_BYTES`
   (2 MiB — ten times the largest hand-written files we know of). It is configurable:
-  ``scan(max_file_bytes=…)`` (0: no limit), or the environment variable
-  ``TAGCHECK_MAX_FILE_MB`` for the command line. The same limit applies to tfvars files.
+  ``scan(max_file_bytes=…)`` (0: no limit); on the command line ``--max-file-size MB``
+  (or ``TAGCHECK_MAX_FILE_MB``). The same limit applies to tfvars files.
 * directories that only call each other (``a`` → ``b`` → ``a``, or a module whose source
   is itself) are still evaluated, so the cycle is reported instead of nothing at all.
 * a bug in tagcheck while parsing a file or evaluating a root is a TC000 finding naming
@@ -76,30 +76,14 @@ def is_terraform_file(path: Path) -> bool:
     return path.name.endswith(".tf") or path.name.endswith(".tf.json")
 
 
-def max_file_bytes_from_env(environ=None) -> int:
-    """The size limit from ``TAGCHECK_MAX_FILE_MB`` (megabytes; 0: no limit), else the default.
-
-    Raises ScanInputError for a value that is not a number (the CLI exits 2)."""
-    raw = (os.environ if environ is None else environ).get(MAX_FILE_ENV, "").strip()
-    if not raw:
-        return DEFAULT_MAX_FILE_BYTES
-    try:
-        megabytes = float(raw)
-    except ValueError:
-        raise ScanInputError(f"{MAX_FILE_ENV}={raw!r}: expected a number of megabytes (0: no limit)") from None
-    if megabytes != megabytes or megabytes < 0:
-        raise ScanInputError(f"{MAX_FILE_ENV}={raw!r}: expected a number of megabytes (0: no limit)")
-    return 0 if megabytes == float("inf") else int(megabytes * _MB)
-
-
 def scan(paths: list[Path], inputs: RootInputs | None = None, cwd: Path | None = None, *,
          cache: ParseCache | None = None, jobs: int = 1, max_file_bytes: int | None = None) -> TerraformScan:
     """``cache``: where parsed files are kept between runs (None: no cache); ``jobs``:
     processes for parsing what the cache does not have; ``max_file_bytes``: files larger
-    than this are TC001 without being parsed (None: ``TAGCHECK_MAX_FILE_MB`` or
-    :data:`DEFAULT_MAX_FILE_BYTES`; 0: no limit)."""
+    than this are TC001 without being parsed (None: :data:`DEFAULT_MAX_FILE_BYTES`; 0: no
+    limit)."""
     inputs = inputs or RootInputs()
-    limit = max_file_bytes_from_env() if max_file_bytes is None else max_file_bytes
+    limit = DEFAULT_MAX_FILE_BYTES if max_file_bytes is None else max_file_bytes
     loader = _DirLoader(cwd or Path.cwd(), cache or ParseCache(None), jobs, limit)
     roots, focus = _roots(paths, loader)
     evaluator = ModuleEvaluator(loader.load, loader.read_vars, _parse_expression, loader.display)
@@ -174,18 +158,23 @@ def _roots(paths: list[Path], loader: "_DirLoader") -> tuple[list[Path], _Focus]
     # Directories that only call each other (a → b → a, or a module that is its own
     # source) are reached from no root: evaluate the first of each such group as a root,
     # so its cycle is reported rather than nothing at all.
-    reached = set(roots)
-    todo = list(roots)
-    for directory in discovered:
-        if directory not in reached:
-            roots.append(directory)
-            reached.add(directory)
-            todo.append(directory)
+    reached: set[Path] = set()
+
+    def reach(start: Path) -> None:
+        todo = [start]
+        reached.add(start)
         while todo:
             for callee in calls.get(todo.pop(), ()):
                 if callee not in reached:
                     reached.add(callee)
                     todo.append(callee)
+
+    for root in roots:
+        reach(root)
+    for directory in discovered:
+        if directory not in reached:
+            roots.append(directory)
+            reach(directory)
     seen: set[Path] = set()
     return [d for d in explicit_roots + roots if not (d in seen or seen.add(d))], focus
 
@@ -391,7 +380,7 @@ class _DirLoader:
 
     def _too_large_message(self, size: int) -> str:
         return (f"file too large to parse ({size / _MB:.1f} MB > limit {self.max_file_bytes / _MB:.1f} MB); "
-                f"set {MAX_FILE_ENV} to raise the limit")
+                f"raise the limit with --max-file-size MB (or {MAX_FILE_ENV})")
 
     def _parse_file(self, path: Path, mod: ModuleDir) -> ParsedFile | None:
         shown = self.display(path)
