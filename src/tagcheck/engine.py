@@ -112,6 +112,8 @@ def _run_rule(rule: Rule, resource: Resource, ctx: RuleContext, policy) -> Itera
                       location=location, resource=resource, key=rule.id,
                       details={"rule": rule.id, "exception": type(exc).__name__})
         return
+    if not hits:
+        return
     severity = _severity(rule, policy)
     for hit in hits:
         yield Finding(rule=rule.id, severity=severity, lever=rule.lever, message=hit.message, location=location,

@@ -74,10 +74,15 @@ def _normal(key: str) -> str:
 def near_miss(expected: str, present: Iterable[str]) -> str | None:
     """A present key that is probably a misspelling of ``expected``: case, ``_`` vs
     ``-``, separators dropped (``costcenter``), or one edit away (two for long keys)."""
+    return _near_miss(expected, tuple(sorted(present)))
+
+
+@lru_cache(maxsize=8192)  # the same key sets recur on most resources of a repository
+def _near_miss(expected: str, present: tuple[str, ...]) -> str | None:
     target = _normal(expected)
     budget = 0 if len(target) < 4 else (1 if len(target) < 10 else 2)
     best = None
-    for key in sorted(present):
+    for key in present:
         if key == expected:
             continue
         normal = _normal(key)
