@@ -210,12 +210,12 @@ def _load_policy(policy_path: Path | None, start: Path, cache=None):
 
     if cache is None:
         cache = _parse_cache(None, False)
+    schemas = rule_schemas()
     try:
-        policy = load_policy(policy_path, start=start if start.is_dir() else start.parent, rule_schemas=rule_schemas(),
+        policy = load_policy(policy_path, start=start if start.is_dir() else start.parent, rule_schemas=schemas,
                              validated=cache)
     except PolicyError as exc:
         raise BadInput(str(exc)) from None
-    schemas = rule_schemas()
     for rule_id in sorted(set(policy.rules) - set(schemas)):
         click.echo(f"tagcheck: note: the policy configures {rule_id}, which this version does not have; ignored",
                    err=True)
@@ -251,21 +251,31 @@ def _finish(resources, problems, policy, formats, outputs, fail_on, sort="locati
             text = showback.render("html", doc)
         else:
             text = render(fmt, result, color=to_terminal, sort=sort, docs_url=docs_url)
-        if target == "-":
-            click.echo(text, nl=False)
-        else:
-            try:
-                Path(target).write_text(text, encoding="utf-8")
-            except OSError as exc:
-                raise BadInput(f"{target}: cannot write: {exc.strerror}") from None
+        write_output(text, target)
     status = engine.exit_status(result, fail_on)
-    if min_allocation is not None:
-        coverage = result.summary["allocation"]["coverage_pct_usd"]
-        below = coverage < min_allocation
-        click.echo(f"tagcheck: allocation coverage {coverage}% of estimated dollars "
-                   f"({'below' if below else 'meets'} --min-allocation {min_allocation:g}%)", err=True)
-        status = max(status, 1 if below else 0)
+    status = max(status, allocation_gate(result.summary["allocation"]["coverage_pct_usd"], min_allocation))
     raise click.exceptions.Exit(status)
+
+
+def write_output(text: str, target: str) -> None:
+    """A rendered report to stdout ('-') or to a file; a file that cannot be written is bad input."""
+    if target == "-":
+        click.echo(text, nl=False)
+        return
+    try:
+        Path(target).write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise BadInput(f"{target}: cannot write: {exc.strerror}") from None
+
+
+def allocation_gate(coverage: float, min_allocation: float | None) -> int:
+    """--min-allocation: say the figure either way (stderr); 1 when coverage is below it."""
+    if min_allocation is None:
+        return 0
+    below = coverage < min_allocation
+    click.echo(f"tagcheck: allocation coverage {coverage}% of estimated dollars "
+               f"({'below' if below else 'meets'} --min-allocation {min_allocation:g}%)", err=True)
+    return 1 if below else 0
 
 
 def _format_targets(formats: Sequence[str], outputs: Sequence[str]) -> list[tuple[str, str]]:

@@ -28,7 +28,7 @@ from pathlib import Path
 
 import click
 
-from tagcheck.cli import BadInput, _load_policy
+from tagcheck.cli import BadInput, _load_policy, allocation_gate, write_output
 
 REPORT_FORMATS = ("html", "markdown", "csv", "json")
 DEFAULT_HTML = "tagcheck-report.html"
@@ -113,22 +113,11 @@ def report_command(paths, var_files, variables, plan_file, aws, policy_path, fmt
     text = showback.render(fmt, document, title=title)
 
     target = output if output is not None else (DEFAULT_HTML if fmt == "html" else "-")
-    if target == "-":
-        click.echo(text, nl=False)
-    else:
-        try:
-            Path(target).write_text(text, encoding="utf-8")
-        except OSError as exc:
-            raise BadInput(f"{target}: cannot write: {exc.strerror}") from None
+    write_output(text, target)
 
     status = engine.exit_status(result, fail_on)
     click.echo(_summary(document) + (f"; wrote {target}" if target != "-" else ""), err=True)
-    if min_allocation is not None:
-        coverage = document["allocation"]["coverage_pct_usd"]
-        below = coverage < min_allocation
-        click.echo(f"tagcheck: allocation coverage {coverage}% of estimated dollars "
-                   f"({'below' if below else 'meets'} --min-allocation {min_allocation:g}%)", err=True)
-        status = max(status, 1 if below else 0)
+    status = max(status, allocation_gate(document["allocation"]["coverage_pct_usd"], min_allocation))
     raise click.exceptions.Exit(status)
 
 

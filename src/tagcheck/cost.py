@@ -198,20 +198,24 @@ def _unknown(reason: str) -> Estimate:
     return Estimate(unknown=reason)
 
 
-def _need_region(model: CostModel, resource: Resource) -> str | Estimate:
-    region = model.region(resource)
-    if region is None:
-        reason = resource.region.reason if isinstance(resource.region, Unknown) else "region is not set"
-        return _unknown(f"region unknown ({reason})")
-    if region not in model.prices.regions():
-        return _unknown(f"no prices for region {region}")
-    return region
+def _in_priced_region(estimator):
+    """Decorator: resolve the resource's region (unknown, or not in the catalogue → no
+    number) and pass it to the estimator as a third argument."""
+
+    def estimate(model: CostModel, resource: Resource) -> Estimate:
+        region = model.region(resource)
+        if region is None:
+            reason = resource.region.reason if isinstance(resource.region, Unknown) else "region is not set"
+            return _unknown(f"region unknown ({reason})")
+        if region not in model.prices.regions():
+            return _unknown(f"no prices for region {region}")
+        return estimator(model, resource, region)
+
+    return estimate
 
 
-def _instance(model: CostModel, resource: Resource) -> Estimate:
-    region = _need_region(model, resource)
-    if isinstance(region, Estimate):
-        return region
+@_in_priced_region
+def _instance(model: CostModel, resource: Resource, region: str) -> Estimate:
     attrs = resource.attributes
     itype = attrs.get("instance_type")
     if isinstance(itype, Unknown):
@@ -244,10 +248,8 @@ def _instance(model: CostModel, resource: Resource) -> Estimate:
     return Estimate(tuple(lines), excluded=tuple(excluded))
 
 
-def _ebs_volume(model: CostModel, resource: Resource) -> Estimate:
-    region = _need_region(model, resource)
-    if isinstance(region, Estimate):
-        return region
+@_in_priced_region
+def _ebs_volume(model: CostModel, resource: Resource, region: str) -> Estimate:
     a = resource.attributes
     if a.get("size") is None and not isinstance(a.get("size"), Unknown):
         return _unknown("size not set (taken from the snapshot)")
@@ -257,10 +259,8 @@ def _ebs_volume(model: CostModel, resource: Resource) -> Estimate:
     return _unknown(reason) if reason else Estimate(tuple(lines))
 
 
-def _db_instance(model: CostModel, resource: Resource) -> Estimate:
-    region = _need_region(model, resource)
-    if isinstance(region, Estimate):
-        return region
+@_in_priced_region
+def _db_instance(model: CostModel, resource: Resource, region: str) -> Estimate:
     a = resource.attributes
     klass, engine = a.get("instance_class"), a.get("engine")
     if isinstance(klass, Unknown) or not isinstance(klass, str):
@@ -291,10 +291,8 @@ def _db_instance(model: CostModel, resource: Resource) -> Estimate:
     return Estimate(tuple(lines))
 
 
-def _ebs_snapshot(model: CostModel, resource: Resource) -> Estimate:
-    region = _need_region(model, resource)
-    if isinstance(region, Estimate):
-        return region
+@_in_priced_region
+def _ebs_snapshot(model: CostModel, resource: Resource, region: str) -> Estimate:
     size = resource.attributes.get("volume_size")
     if not isinstance(size, (int, float)):  # computed in Terraform: known once the snapshot exists
         return Estimate(excluded=("snapshot storage (size known once taken)",))
@@ -305,10 +303,8 @@ def _ebs_snapshot(model: CostModel, resource: Resource) -> Estimate:
     return Estimate((CostLine("snapshot storage (at most)", float(size), "GB-mo", price),))
 
 
-def _rds_cluster_instance(model: CostModel, resource: Resource) -> Estimate:
-    region = _need_region(model, resource)
-    if isinstance(region, Estimate):
-        return region
+@_in_priced_region
+def _rds_cluster_instance(model: CostModel, resource: Resource, region: str) -> Estimate:
     klass, engine = resource.attributes.get("instance_class"), resource.attributes.get("engine")
     if not isinstance(klass, str) or not isinstance(engine, str):
         return _unknown("instance_class or engine unknown")
@@ -319,10 +315,8 @@ def _rds_cluster_instance(model: CostModel, resource: Resource) -> Estimate:
 
 
 def _hourly_item(item: str, label: str, excluded: tuple[str, ...] = ()):
-    def estimate(model: CostModel, resource: Resource) -> Estimate:
-        region = _need_region(model, resource)
-        if isinstance(region, Estimate):
-            return region
+    @_in_priced_region
+    def estimate(model: CostModel, resource: Resource, region: str) -> Estimate:
         hourly = model.prices.hourly(region, item)
         if hourly is None:
             return _unknown(f"no price for {label} in {region}")
@@ -348,10 +342,8 @@ def _load_balancer(model: CostModel, resource: Resource) -> Estimate:
     return _hourly_item(item, f"{lb_type} load balancer", ("LCU/NLCU usage",))(model, resource)
 
 
-def _asg(model: CostModel, resource: Resource) -> Estimate:
-    region = _need_region(model, resource)
-    if isinstance(region, Estimate):
-        return region
+@_in_priced_region
+def _asg(model: CostModel, resource: Resource, region: str) -> Estimate:
     a = resource.attributes
     count = a.get("desired_capacity")
     if count is None:
@@ -395,10 +387,8 @@ def _asg_spot_share(attrs: Mapping[str, Any]) -> float:
     return 1 - (float(pct) / 100.0) if isinstance(pct, (int, float)) else 0.0
 
 
-def _node_group(model: CostModel, resource: Resource) -> Estimate:
-    region = _need_region(model, resource)
-    if isinstance(region, Estimate):
-        return region
+@_in_priced_region
+def _node_group(model: CostModel, resource: Resource, region: str) -> Estimate:
     a = resource.attributes
     scaling = first_block(a.get("scaling_config")) or {}
     count = scaling.get("desired_size")

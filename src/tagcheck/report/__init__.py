@@ -8,7 +8,7 @@ from __future__ import annotations
 import importlib
 from typing import Callable
 
-from tagcheck.model import RunResult
+from tagcheck.model import Finding, RunResult
 
 FORMATS: dict[str, str] = {
     "text": "tagcheck.report.text",
@@ -27,3 +27,12 @@ def get_reporter(name: str) -> Callable[..., str]:
 
 def render(name: str, result: RunResult, **options) -> str:
     return get_reporter(name)(result, **options)
+
+
+def location_label(finding: Finding) -> str:
+    """``file:line`` for code, the ARN for a live resource (unescaped: each format escapes)."""
+    location = finding.location
+    where = location.file or location.arn or ""
+    if location.file and location.line:
+        where += f":{location.line}"
+    return where

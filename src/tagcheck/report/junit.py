@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tagcheck.model import Finding, Resource, RunResult, Severity
+from tagcheck.report import location_label
 from tagcheck.report.escape import xml_text
 
 _SKIP_RULES = {"TC003"}
@@ -56,7 +57,7 @@ def render(result: RunResult, *, suite_name: str = "tagcheck", show_fix: bool = 
             counts["skipped"] += 1
         if other:
             out = ET.SubElement(element, "system-out")
-            out.text = xml_text("\n".join(f"{f.severity.value} {_headline(f)} ({_where(f)})" for f in other))
+            out.text = xml_text("\n".join(f"{f.severity.value} {_headline(f)} ({location_label(f)})" for f in other))
     for attrs in (root, suite):
         attrs.set("name", xml_text(suite_name))
         for key, value in counts.items():
@@ -75,7 +76,7 @@ def _cases(result: RunResult) -> list[_Case]:
             case = by_address.setdefault(finding.resource.address,
                                          _Case(_classname(finding.resource), finding.resource.address))
         else:
-            name = _where(finding) or "(no location)"
+            name = location_label(finding) or "(no location)"
             case = loose.setdefault((finding.rule, name), _Case(finding.rule, name))
         case.findings.append(finding)
     return list(by_address.values()) + list(loose.values())
@@ -85,21 +86,13 @@ def _classname(resource: Resource) -> str:
     return resource.location.file or resource.type
 
 
-def _where(finding: Finding) -> str:
-    location = finding.location
-    where = location.file or location.arn or ""
-    if location.file and location.line:
-        where += f":{location.line}"
-    return where
-
-
 def _headline(finding: Finding) -> str:
     return f"{finding.rule}: {finding.message}"
 
 
 def _body(finding: Finding, show_fix: bool) -> str:
     lines = [f"{finding.severity.value} {finding.rule}: {finding.message}"]
-    where = _where(finding)
+    where = location_label(finding)
     if where:
         lines.append(f"location: {where}")
     if finding.monthly_cost_usd is not None:

@@ -16,6 +16,7 @@ from collections import Counter
 from typing import Any
 
 from tagcheck.model import Finding, Lever, RunResult, Severity
+from tagcheck.report import location_label
 from tagcheck.report.escape import html_text, markdown_cell
 
 PLURAL = {Severity.ERROR: "errors", Severity.WARNING: "warnings", Severity.INFO: "info"}
@@ -101,14 +102,6 @@ def ranked(findings: tuple[Finding, ...]) -> list[Finding]:
                                            -(f.monthly_saving_usd or 0), f.sort_key()))
 
 
-def _where(finding: Finding) -> str:
-    location = finding.location
-    where = location.file or location.arn or ""
-    if location.file and location.line:
-        where += f":{location.line}"
-    return where
-
-
 def _rule(rule: str, docs_url: str | None) -> str:
     if docs_url:
         return f"[{markdown_cell(rule)}]({docs_url}#{rule.lower()})"
@@ -125,7 +118,7 @@ def _findings_table(findings: tuple[Finding, ...], max_rows: int | None, docs_ur
             f.severity.value,
             _rule(f.rule, docs_url),
             markdown_cell(f.resource.address) if f.resource else "",
-            markdown_cell(_where(f)),
+            markdown_cell(location_label(f)),
             markdown_cell(f.message),
             _usd(f.monthly_cost_usd) if f.monthly_cost_usd is not None else "",
             _usd(f.monthly_saving_usd) if f.monthly_saving_usd else "",
@@ -143,7 +136,7 @@ def _fixes(findings: tuple[Finding, ...]) -> list[str]:
     lines = ["<details>", f"<summary>Fixes ({len(with_fix)})</summary>", ""]
     for f in with_fix:
         subject = f" {markdown_cell(f.resource.address)}" if f.resource else ""
-        where = _where(f)
+        where = location_label(f)
         lines.append(f"**{markdown_cell(f.rule)}**{subject}" + (f" ({markdown_cell(where)})" if where else ""))
         lines.append("")
         lines.append(f"<pre>{html_text(f.fix)}</pre>")

@@ -11,6 +11,7 @@ from itertools import groupby
 from typing import Any
 
 from tagcheck.model import Finding, RunResult, Severity
+from tagcheck.report import location_label
 from tagcheck.report.escape import one_line, terminal_safe
 
 _COLOURS = {Severity.ERROR: "\x1b[31m", Severity.WARNING: "\x1b[33m", Severity.INFO: "\x1b[36m"}
@@ -55,9 +56,7 @@ def _painter(color: bool):
 
 
 def _finding_lines(finding: Finding, paint, show_fix: bool) -> list[str]:
-    where = finding.location.file or finding.location.arn or ""
-    if finding.location.line:
-        where += f":{finding.location.line}"
+    where = location_label(finding)
     severity = paint(_COLOURS[finding.severity], finding.severity.value)
     shown_address = finding.resource and finding.resource.address != where
     subject = f" {paint(_DIM, one_line(finding.resource.address))}" if shown_address else ""
