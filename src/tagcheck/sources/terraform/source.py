@@ -141,7 +141,7 @@ def _roots(paths: list[Path], loader: "_DirLoader") -> tuple[list[Path], _Focus]
             explicit.append(path.parent.resolve())
         else:
             discovered.extend(_module_dirs(path))
-    loader.prefetch(explicit + discovered)
+    loader.prefetch(_likely_callees(explicit) + discovered)
     focus = _Focus()
     explicit_roots: list[Path] = []
     for directory in dict.fromkeys(explicit):
@@ -213,6 +213,26 @@ def _calling_roots(directory: Path, loader: "_DirLoader") -> list[Path]:
             seen.add(caller)
             todo.append(caller)
     return sorted(roots)
+
+
+def _likely_callees(directories: list[Path]) -> list[Path]:
+    """``directories`` and the local modules they call, found by the same text search as
+    callers: only so that a pre-commit run can parse them all in parallel up front. The
+    parsed module calls decide what is evaluated; a wrong guess only costs a parse."""
+    found = list(dict.fromkeys(directories))
+    seen = set(found)
+    for directory in found:  # grows while iterating: breadth-first through the calls
+        for path in _terraform_files(directory):
+            try:
+                data = path.read_bytes()
+            except OSError:
+                continue
+            for match in _LOCAL_SOURCE.finditer(data):
+                target = resolve_dir(directory / match.group(1).decode("utf-8", "replace"))
+                if target is not None and target not in seen and target.is_dir():
+                    seen.add(target)
+                    found.append(target)
+    return found
 
 
 def _module_dirs(top: Path) -> list[Path]:
@@ -341,6 +361,9 @@ class _DirLoader:
         if self.jobs > 1 and len(work) >= MIN_FILES_FOR_WORKERS:
             from concurrent.futures import ProcessPoolExecutor
 
+            from tagcheck.sources.terraform import parser
+
+            parser.load_grammar()  # once, before the workers fork, instead of once in each of them
             try:
                 with ProcessPoolExecutor(max_workers=self.jobs) as pool:
                     results = list(pool.map(_parse_to_plain, [(p, t) for p, t, _ in work],
