@@ -104,19 +104,20 @@ class CostModel:
 
     def __init__(self, prices: PriceBook, resources: Sequence[Resource] = ()):
         self.prices = prices
-        self.index = {r.address: r for r in resources}
-        self._cache: dict[str, Estimate] = {}
+        self.index = {r.identity: r for r in resources}  # (root, address): references resolve within a root
+        self._cache: dict[tuple[str, str], Estimate] = {}
 
     def estimate(self, resource: Resource) -> Estimate:
-        if resource.address not in self._cache:
+        key = resource.identity
+        if key not in self._cache:
             estimator = _ESTIMATORS.get(resource.type)
             try:
                 estimate = estimator(self, resource) if estimator else NO_COST
             except (TypeError, ValueError, AttributeError, KeyError) as exc:
                 # an argument of a type the estimator does not expect: no number, never a crash
                 estimate = _unknown(f"cannot estimate {resource.type}: {type(exc).__name__}")
-            self._cache[resource.address] = estimate
-        return self._cache[resource.address]
+            self._cache[key] = estimate
+        return self._cache[key]
 
     # --- building blocks shared by the estimators and the lever rules -----------------
 
@@ -178,8 +179,8 @@ class CostModel:
             return None
         for key in ("id", "name", "launch_template_id", "launch_template_name"):
             address = referenced_address(resource, spec.get(key))
-            if address and address in self.index:
-                return self.index[address]
+            if address and (resource.root, address) in self.index:
+                return self.index[resource.root, address]
         return None
 
 

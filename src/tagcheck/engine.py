@@ -36,8 +36,13 @@ def run(resources: Sequence[Resource], problems: Sequence[SourceProblem], policy
     enabled = [r for r in rules if r.check is not None and policy.rule_config(r.id).enabled]
 
     raw: list[Finding] = [_from_problem(p, policy) for p in problems if policy.rule_config(p.rule).enabled]
+    by_type: dict[str, list[Rule]] = {}
     for resource in resources:
-        for rule in enabled:
+        applicable = by_type.get(resource.type)
+        if applicable is None:
+            applicable = by_type[resource.type] = [r for r in enabled if r.resource_types is None
+                                                   or resource.type in r.resource_types]
+        for rule in applicable:
             raw.extend(_run_rule(rule, resource, ctx, policy))
     raw = [_with_cost(f, costs) for f in raw]
 
@@ -250,14 +255,14 @@ def cost_summary(findings: Sequence[Finding], resources: Sequence[Resource], cos
     priced = [(r, e) for r, e in estimates if e.known and e.lines]
     unpriced = [r.address for r, e in estimates if not e.known]
     by_lever: Counter = Counter()
-    per_resource: dict[str, list[float]] = {}
+    per_resource: dict[tuple[str, str], list[float]] = {}
     for f in findings:
         if f.monthly_saving_usd:
             by_lever[f.lever.value] += f.monthly_saving_usd
             if f.resource is not None:
-                per_resource.setdefault(f.resource.address, []).append(f.monthly_saving_usd)
-    possible = sum(compound_saving(costs.estimate(costs.index[address]).monthly_usd if address in costs.index else None,
-                                   savings) for address, savings in per_resource.items()) + 0.0
+                per_resource.setdefault(f.resource.identity, []).append(f.monthly_saving_usd)
+    possible = sum(compound_saving(costs.estimate(costs.index[key]).monthly_usd if key in costs.index else None,
+                                   savings) for key, savings in per_resource.items()) + 0.0
     prices = costs.prices
     return {
         "currency": "USD",

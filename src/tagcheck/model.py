@@ -134,10 +134,18 @@ class Resource:
     provider: str = "aws"  # provider configuration reference, e.g. "aws.west"
     suppressed_rules: frozenset[str] = frozenset()  # from inline tagcheck:ignore comments
     action: str | None = None  # plan action (create/update/no-op/…), None elsewhere
+    # the root module an HCL address is unique within: a monorepo's roots may each have an
+    # aws_s3_bucket.logs (or call one module by the same name); "" for plans and live resources
+    root: str = ""
 
     @property
     def name(self) -> str:
         return self.address.rsplit(".", 1)[-1]
+
+    @property
+    def identity(self) -> tuple[str, str]:
+        """Unique within a run, where the address alone is unique within a root only."""
+        return (self.root, self.address)
 
 
 @dataclass(frozen=True)

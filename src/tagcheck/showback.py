@@ -75,21 +75,22 @@ def build(result: RunResult, policy, costs, *, top: int = TOP_FINDINGS, min_allo
 
     required = tuple(policy.required)
     resources = list(result.resources)
-    estimates = {r.address: costs.estimate(r) for r in resources}
+    # keyed by Resource.identity: two roots of a monorepo may use one address
+    estimates = {r.identity: costs.estimate(r) for r in resources}
 
     def cost_of(resource: Resource) -> float:
-        return estimates[resource.address].monthly_usd or 0.0
+        return estimates[resource.identity].monthly_usd or 0.0
 
-    savings_of: dict[str, list[float]] = defaultdict(list)
-    rules_of: dict[str, set[str]] = defaultdict(set)
+    savings_of: dict[tuple[str, str], list[float]] = defaultdict(list)
+    rules_of: dict[tuple[str, str], set[str]] = defaultdict(set)
     for finding in result.findings:
         if finding.resource is None:
             continue
-        rules_of[finding.resource.address].add(finding.rule)
+        rules_of[finding.resource.identity].add(finding.rule)
         if finding.monthly_saving_usd:
-            savings_of[finding.resource.address].append(finding.monthly_saving_usd)
-    possible = {r.address: compound_saving(estimates[r.address].monthly_usd, savings_of[r.address])
-                for r in resources if savings_of.get(r.address)}
+            savings_of[finding.resource.identity].append(finding.monthly_saving_usd)
+    possible = {r.identity: compound_saving(estimates[r.identity].monthly_usd, savings_of[r.identity])
+                for r in resources if savings_of.get(r.identity)}
 
     allocation = dict(result.summary.get("allocation") or engine.allocation(resources, policy, costs))
     cost = dict(result.summary.get("cost") or engine.cost_summary(result.findings, resources, costs))
@@ -98,7 +99,7 @@ def build(result: RunResult, policy, costs, *, top: int = TOP_FINDINGS, min_allo
     # one pass: per resource, per key, the bucket
     buckets: dict[str, dict[tuple[str, str | None], dict]] = {k: {} for k in required}
     rows = []
-    owners: dict[str, dict] = {}  # address -> the team_key bucket, for top_findings
+    owners: dict[tuple[str, str], dict] = {}  # identity -> the team_key bucket, for top_findings
     team_key = "team" if "team" in required else (required[0] if required else None)
     for resource in resources:
         per_key = ({v.key: v for v in verdicts(resource.tags, policy) if v.key in required}
@@ -118,14 +119,14 @@ def build(result: RunResult, policy, costs, *, top: int = TOP_FINDINGS, min_allo
             # the CSV shows what is there under the required key itself (a near miss is not)
             tags[key] = verdict.value if verdict is not None and verdict.status in ("pass", "not_allowed", "empty") else None
             if key == team_key:
-                owners[resource.address] = {"key": key, "bucket": kind, "value": value, "allocation": status}
+                owners[resource.identity] = {"key": key, "bucket": kind, "value": value, "allocation": status}
             bucket = buckets[key].setdefault((kind, value), _new_bucket())
-            _add(bucket, cost_of(resource), estimates[resource.address].known, possible.get(resource.address, 0.0))
+            _add(bucket, cost_of(resource), estimates[resource.identity].known, possible.get(resource.identity, 0.0))
             if reason:
                 sub = bucket["by_reason"].setdefault(reason, {"monthly_usd": 0.0, "resources": 0})
                 sub["monthly_usd"] += cost_of(resource)
                 sub["resources"] += 1
-        estimate = estimates[resource.address]
+        estimate = estimates[resource.identity]
         rows.append({
             "address": resource.address,
             "type": resource.type,
@@ -135,8 +136,8 @@ def build(result: RunResult, policy, costs, *, top: int = TOP_FINDINGS, min_allo
             "tags": tags,
             "allocation": status,
             "monthly_cost_usd": None if estimate.monthly_usd is None else float(estimate.monthly_usd),
-            "monthly_saving_usd": round(possible[resource.address], 2) if resource.address in possible else None,
-            "rules": sorted(rules_of.get(resource.address, ())),
+            "monthly_saving_usd": round(possible[resource.identity], 2) if resource.identity in possible else None,
+            "rules": sorted(rules_of.get(resource.identity, ())),
         })
 
     by_key = {key: _key_table(buckets[key], total) for key in required}
@@ -178,8 +179,8 @@ def build(result: RunResult, policy, costs, *, top: int = TOP_FINDINGS, min_allo
             "by_team": _savings_by(team_key, by_key.get(team_key) if team_key else None),
         },
         "top_findings": _top_rows(result.findings, top, owners, team_key),
-        "unpriced": [{"address": r.address, "type": r.type, "reason": estimates[r.address].unknown}
-                     for r in resources if not estimates[r.address].known],
+        "unpriced": [{"address": r.address, "type": r.type, "reason": estimates[r.identity].unknown}
+                     for r in resources if not estimates[r.identity].known],
         "resources": rows,
     }
 
@@ -253,10 +254,11 @@ def ranked(findings: Iterable[Finding]) -> list[Finding]:
                                          -f.severity.rank, f.sort_key()))
 
 
-def _top_rows(findings: Sequence[Finding], top: int, owners: Mapping[str, dict], team_key: str | None) -> list[dict]:
+def _top_rows(findings: Sequence[Finding], top: int, owners: Mapping[tuple[str, str], dict],
+              team_key: str | None) -> list[dict]:
     out = []
     for f in ranked(findings)[:max(0, top)]:
-        owner = owners.get(f.resource.address) if f.resource else None
+        owner = owners.get(f.resource.identity) if f.resource else None
         location = f.location
         out.append({
             "rule": f.rule,

@@ -191,3 +191,31 @@ def test_case_file_is_well_formed(path: Path) -> None:
     for case in spec["cases"]:
         if case.get("xfail"):
             assert str(case["xfail"]).startswith("BUG:"), case["name"]
+
+
+# --- resource_types: the engine's shortcut must never hide a hit --------------------------------
+
+def test_declared_resource_types_cover_every_hit(tmp_path: Path) -> None:
+    """Each check is called on every resource of every case, past the engine's type filter:
+    a hit on a type outside the rule's ``resource_types`` would be one the engine drops."""
+    from tagcheck.rules import ALL_RULES
+    from tagcheck.rules.registry import RuleContext
+    from tagcheck.cost import CostModel
+
+    declared = [r for r in ALL_RULES if r.check is not None and r.resource_types is not None]
+    assert declared
+    hits_seen = 0
+    for index, (_rule, file_policy, case) in enumerate(p.values for p in _params()):
+        work = tmp_path / str(index)
+        work.mkdir()
+        (work / "main.tf").write_text(case["tf"], encoding="utf-8")
+        policy = load_policy(_policy_file(work, case.get("policy", file_policy)), rule_schemas=rule_schemas())
+        resources = scan([work], cwd=work).resources
+        ctx = RuleContext(policy=policy, today=TODAY, resources=tuple(resources),
+                          costs=CostModel(engine.pricebook_for(policy), resources))
+        for rule in declared:
+            for resource in resources:
+                hits = list(rule.check(resource, ctx))
+                hits_seen += len(hits)
+                assert not hits or resource.type in rule.resource_types, (rule.id, resource.type, case["name"])
+    assert hits_seen > 50  # the cases do make the declared rules hit

@@ -91,6 +91,8 @@ def _has_schedule(resource: Resource, ctx: RuleContext) -> bool:
             return True
         for other in ctx.by_type.get("aws_autoscaling_schedule", ()):
             target = other.attributes.get("autoscaling_group_name")
+            if other.root != resource.root:
+                continue  # another root module: another configuration
             if referenced_address(other, target) == resource.address or (
                     isinstance(target, str) and target == resource.attributes.get("name")):
                 return True
@@ -249,6 +251,8 @@ def _bucket_has_lifecycle(resource: Resource, ctx: RuleContext) -> bool:
     name = resource.attributes.get("bucket")
     for other in ctx.by_type.get("aws_s3_bucket_lifecycle_configuration", ()):
         target = other.attributes.get("bucket")
+        if other.root != resource.root:
+            continue  # another root module: another configuration
         if referenced_address(other, target) == resource.address or (isinstance(name, str) and target == name):
             return any((blocks(rule.get("transition")) or blocks(rule.get("expiration")))
                        and rule.get("status", "Enabled") != "Disabled"
@@ -346,7 +350,7 @@ family that fits, and the saving is the difference in on-demand price × 730 h.
 
     governance: {non_production: {max_instance_size: xlarge}}
     instance_class = "db.r5.2xlarge"   # dev → db.r5.xlarge, ($1.00 − $0.50)/h × 730 h ≈ $365/mo
-""", check_rightsize, _NO_OPTIONS),
+""", check_rightsize, _NO_OPTIONS, resource_types=frozenset({"aws_instance", "aws_db_instance"})),
     Rule("COST202", "schedule-non-production", Severity.WARNING, Lever.SCHEDULING,
          "Always-on non-production compute with no off-hours schedule.",
          """Lever: scheduling. Dev and test compute rarely needs to run nights and weekends. Without the
@@ -356,7 +360,7 @@ ASG, DB instance or node group is taken to run 24 × 7. Running 10 h × 5 days (
 
     a dev p3.2xlarge: $3.06/h × 730 h = $2,233.80/mo; × (1 − 50/168) = $1,568.98/mo saved
 """, check_schedule, {"type": "object", "properties": {"hours_per_week": {"type": "integer", "minimum": 1, "maximum": 167}},
-                      "additionalProperties": False}),
+                      "additionalProperties": False}, resource_types=frozenset(_SCHEDULABLE)),
     Rule("COST203", "spot-for-interruptible-work", Severity.WARNING, Lever.PURCHASING,
          "Interruptible non-production work (GPU/training, dev ASGs, dev node groups) on on-demand.",
          """Lever: purchasing model. Checkpointed training jobs, batch work and dev capacity tolerate
@@ -366,14 +370,16 @@ schedule, which multiplies rather than adds:
 
     $2,233.80 × (1 − 50/168 × (1 − 70 %)) = $2,034.35/mo saved (91 %): the dev GPU trainer then costs
     about $199/mo — the same order as the FinOps lesson's $125 for spot jobs 4 h a day.
-""", check_spot, _NO_OPTIONS),
+""", check_spot, _NO_OPTIONS,
+         resource_types=frozenset({"aws_instance", "aws_autoscaling_group", "aws_eks_node_group"})),
     Rule("COST204", "gp3-instead-of-gp2", Severity.WARNING, Lever.STORAGE,
          "An EBS volume or RDS storage uses gp2 or io1 where gp3 is cheaper.",
          """Lever: storage class. gp3 costs about 20 % less per GB than gp2 and includes 3,000 IOPS and
 125 MB/s, more than gp2 gives below 1 TB; io1 volumes under 16,000 IOPS are usually cheaper on gp3.
 
     root_block_device { volume_type = "gp2", volume_size = 500 }   # 500 GB × ($0.10 − $0.08) = $10/mo
-""", check_gp3, _NO_OPTIONS),
+""", check_gp3, _NO_OPTIONS, resource_types=frozenset(
+        {"aws_ebs_volume", "aws_db_instance", "aws_instance", "aws_spot_instance_request", "aws_launch_template"})),
     Rule("COST205", "s3-without-lifecycle", Severity.WARNING, Lever.STORAGE,
          "A log/archive-like S3 bucket keeps everything in S3 Standard forever.",
          """Lever: storage class. Logs and archives are written once and rarely read: transition them to
@@ -381,16 +387,17 @@ Glacier Instant Retrieval (~83 % cheaper per GB) and expire them. By default onl
 address looks like logs/archives/backups are checked; option `all_buckets: true` checks every bucket.
 The dollar saving depends on the GB stored, which code does not show; the per-GB prices are given.
 """, check_s3_lifecycle, {"type": "object", "properties": {"all_buckets": {"type": "boolean"}},
-                          "additionalProperties": False}),
+                          "additionalProperties": False}, resource_types=frozenset({"aws_s3_bucket"})),
     Rule("COST206", "log-group-without-retention", Severity.WARNING, Lever.STORAGE,
          "A CloudWatch log group keeps logs forever.",
          """Lever: storage class. Without `retention_in_days` CloudWatch keeps every log event forever and
 bills its storage every month. Set a retention that matches how far back anyone looks.
-""", check_log_retention, _NO_OPTIONS),
+""", check_log_retention, _NO_OPTIONS, resource_types=frozenset({"aws_cloudwatch_log_group"})),
     Rule("COST207", "previous-generation", Severity.INFO, Lever.RIGHTSIZING,
          "A previous-generation instance or DB class has a current equivalent.",
          """Lever: right-sizing (generation). Previous-generation types (m4, c4, r4 …) and old families AWS
 still sells (t2) cost the same or more than their current equivalents for less performance. The saving is the on-demand price
 difference of the same size, when the new type is cheaper.
-""", check_generation, _NO_OPTIONS),
+""", check_generation, _NO_OPTIONS,
+         resource_types=frozenset({"aws_instance", "aws_db_instance", "aws_launch_template"})),
 )

@@ -231,7 +231,8 @@ is the on-demand price difference × 730 h. GPU instances are left out: their wo
 """, check_low_cpu,
          _schema(days={"type": "integer", "minimum": 1, "maximum": 455},
                  threshold_pct={"type": "number", "exclusiveMinimum": 0, "maximum": 100},
-                 min_days={"type": "integer", "minimum": 1, "maximum": 455})),
+                 min_days={"type": "integer", "minimum": 1, "maximum": 455}),
+         resource_types=frozenset({"aws_instance", "aws_db_instance"})),
     Rule("COST211", "schedule-not-applied", Severity.WARNING, Lever.SCHEDULING,
          "A non-production instance tagged for an off-hours schedule has been running for days without a stop.",
          """Lever: scheduling, from evidence (live audit only). An instance's launch time resets every time it
@@ -242,7 +243,8 @@ reports the missing schedule instead, so the two never count the same saving twi
 
     tags: {environment: dev, schedule: office-hours}, launched 21 days ago, m5.xlarge:
     $140.16 × (1 − 50/168) = $98.45/mo
-""", check_schedule_not_applied, _schema(min_uptime_days={"type": "integer", "minimum": 1, "maximum": 365})),
+""", check_schedule_not_applied, _schema(min_uptime_days={"type": "integer", "minimum": 1, "maximum": 365}),
+         resource_types=frozenset({"aws_instance"})),
     Rule("COST212", "unattached-ebs-volume", Severity.WARNING, Lever.IDLE,
          "An EBS volume is attached to no instance and is billed every month.",
          """Lever: idle (live audit only). A volume in the `available` state stores data nobody is using and
@@ -250,7 +252,7 @@ costs its full GB-month price. Snapshot it if the data matters (a snapshot costs
 only for the blocks used), then delete it.
 
     200 GiB gp2, available: 200 × $0.10 = $20.00/mo
-""", check_unattached_volume, _schema()),
+""", check_unattached_volume, _schema(), resource_types=frozenset({"aws_ebs_volume"})),
     Rule("COST213", "unassociated-elastic-ip", Severity.WARNING, Lever.IDLE,
          "An Elastic IP is associated with nothing.",
          """Lever: idle (live audit only). Every public IPv4 address is billed by the hour, in use or not.
@@ -258,7 +260,7 @@ An Elastic IP that is not associated with an instance or network interface only 
 release it.
 
     $0.005/h × 730 h = $3.65/mo
-""", check_unassociated_eip, _schema()),
+""", check_unassociated_eip, _schema(), resource_types=frozenset({"aws_eip"})),
     Rule("COST214", "load-balancer-without-targets", Severity.WARNING, Lever.IDLE,
          "A load balancer has no registered targets.",
          """Lever: idle (live audit only). A load balancer bills its hours whether or not anything is behind
@@ -266,7 +268,7 @@ it. No target registered in any of its target groups (or no target group at all)
 nothing; delete it (and its listeners and target groups) if it is not about to be used.
 
     application load balancer: $0.0225/h × 730 h = $16.43/mo, plus LCUs
-""", check_lb_without_targets, _schema()),
+""", check_lb_without_targets, _schema(), resource_types=frozenset({"aws_lb"})),
     Rule("COST215", "old-ebs-snapshot", Severity.INFO, Lever.IDLE,
          "An EBS snapshot is older than the policy's retention.",
          """Lever: idle (live audit only). Snapshots older than `days` (default 90) are usually forgotten
@@ -276,5 +278,6 @@ ones in check with a Data Lifecycle Manager policy or an AWS Backup retention ru
 
     rules: {COST215: {days: 90}}
     500 GiB snapshot from 400 days ago: 500 × $0.05 = $25.00/mo at most
-""", check_old_snapshot, _schema(days={"type": "integer", "minimum": 1, "maximum": 3650})),
+""", check_old_snapshot, _schema(days={"type": "integer", "minimum": 1, "maximum": 3650}),
+         resource_types=frozenset({"aws_ebs_snapshot"})),
 )

@@ -39,21 +39,12 @@ class RuleContext:
         return self.policy.rule_config(rule_id).options
 
     @cached_property
-    def index(self) -> dict[str, Resource]:
-        return {r.address: r for r in self.resources}
-
-    @cached_property
     def by_type(self) -> dict[str, list[Resource]]:
         """Resources by type, so a rule looking for companions does not scan the whole run."""
         grouped: dict[str, list[Resource]] = {}
         for resource in self.resources:
             grouped.setdefault(resource.type, []).append(resource)
         return grouped
-
-    @cached_property
-    def memo(self) -> dict:
-        """Per-run memory for values several rules derive from one resource (tag verdicts)."""
-        return {}
 
     def environment(self, resource: Resource) -> str | None:
         """The resource's environment from its effective tags, when known."""
@@ -84,3 +75,6 @@ class Rule:
     docs: str  # markdown-ish text with an example, for `tagcheck explain`
     check: Check | None = None  # None: raised by the engine or a source (TC rules)
     options_schema: Mapping[str, Any] = field(default_factory=lambda: {"type": "object", "properties": {}, "additionalProperties": False})
+    # the only resource types the check can hit (None: any); the engine does not call it for
+    # others — the check keeps its own test of the type, this only saves the call
+    resource_types: frozenset[str] | None = None

@@ -32,7 +32,26 @@ class Verdict:
     reason: str | None = None
 
 
-def verdicts(tags: TagSet, policy) -> list[Verdict]:
+# id(tag set) → (tag set, policy, verdicts). Holding the tag set keeps its id from being
+# reused; resources read from one module share their TagSet, so most are computed once.
+_VERDICTS: dict[int, tuple] = {}
+_VERDICTS_MAX = 50_000
+
+
+def verdicts(tags: TagSet, policy) -> tuple[Verdict, ...]:
+    """The verdict on each required (and each present, constrained) key; memoised per
+    tag set object and policy — both are immutable."""
+    entry = _VERDICTS.get(id(tags))
+    if entry is not None and entry[0] is tags and entry[1] is policy:
+        return entry[2]
+    if len(_VERDICTS) >= _VERDICTS_MAX:
+        _VERDICTS.clear()
+    result = tuple(_compute_verdicts(tags, policy))
+    _VERDICTS[id(tags)] = (tags, policy, result)
+    return result
+
+
+def _compute_verdicts(tags: TagSet, policy) -> list[Verdict]:
     out = []
     for key in policy.required:
         out.append(_verdict(key, tags, policy))
@@ -110,14 +129,8 @@ def _distance(a: str, b: str) -> int:
     return prev[-1]
 
 
-def _tag_verdicts(resource: Resource, ctx: RuleContext) -> list[Verdict]:
-    """Computed once per resource and run: six rules read them."""
-    if resource.tags is None:
-        return []
-    key = ("verdicts", id(resource))
-    if key not in ctx.memo:
-        ctx.memo[key] = verdicts(resource.tags, ctx.policy)
-    return ctx.memo[key]
+def _tag_verdicts(resource: Resource, ctx: RuleContext) -> tuple[Verdict, ...]:
+    return () if resource.tags is None else verdicts(resource.tags, ctx.policy)
 
 
 def _placeholder(key: str, policy) -> str:

@@ -71,6 +71,9 @@ class ParseCache:
         self.hits += 1
         return value
 
+    def has(self, key: str) -> bool:
+        return self.directory is not None and self._path(key).is_file()
+
     def put(self, key: str, value: Any) -> None:
         if self.directory is None:
             return

@@ -75,12 +75,13 @@ def changed_addresses(scan: TerraformScan, change: Change) -> set[str]:
     dirty_dirs = {p.parent for p in change.whole if _matters(p)}
     touched_blocks: set[tuple[Path, int]] = set()  # (file, first line of a resource block)
     for path, ranges in change.lines.items():
-        if path.parent not in scan.modules or not _matters(path):
+        module = scan.module(path.parent)
+        if module is None or not _matters(path):
             continue
         if not (path.name.endswith(".tf") or path.name.endswith(".tf.json")):
             dirty_dirs.add(path.parent)  # tfvars
             continue
-        parsed = next((f for f in scan.modules[path.parent].files if f.path.resolve() == path), None)
+        parsed = next((f for f in module.files if f.path.resolve() == path), None)
         resource_blocks = [b for b in (parsed.blocks if parsed else []) if b.type == "resource"]
         for start, end in ranges:
             inside = [b for b in resource_blocks if b.line <= end and start <= b.end_line]

@@ -84,13 +84,19 @@ class ModuleDir:
                     yield parsed, block
 
     @property
-    def looks_like_reusable_module(self) -> bool:
+    def configures_a_root(self) -> bool:
+        """A provider, backend or cloud block: what only root modules declare."""
         if any(True for _ in self.blocks("provider")):
-            return False
-        for _, block in self.blocks("terraform"):
-            if any(b.type in ("backend", "cloud") for b in block.blocks):
-                return False
-        return not any(self.directory.glob("*.tfvars")) and not any(self.directory.glob("*.tfvars.json"))
+            return True
+        return any(b.type in ("backend", "cloud") for _, block in self.blocks("terraform") for b in block.blocks)
+
+    @property
+    def looks_like_reusable_module(self) -> bool:
+        return not self.configures_a_root and not has_tfvars(self.directory)
+
+
+def has_tfvars(directory: Path) -> bool:
+    return any(directory.glob("*.tfvars")) or any(directory.glob("*.tfvars.json"))
 
 
 @dataclass
@@ -148,6 +154,9 @@ class ModuleEvaluator:
         self._boundary: Path | None = None  # the repository of the root being evaluated
         # resource address → the module directories it was evaluated through, root first
         self.directory_chains: dict[str, tuple[Path, ...]] = {}
+        # (directory, local source, resolved directory or None, is a directory): what the
+        # result depends on besides the files read (roots_cache.py checks them again)
+        self.resolved_sources: list[tuple[str, str, str | None, bool]] = []
 
     # --- roots ---------------------------------------------------------------------
 
@@ -305,6 +314,7 @@ class ModuleEvaluator:
                 address=f"{prefix}{rtype}.{name}{suffix}", type=rtype, origin=Origin.HCL, location=location,
                 tags=effective_tags(rtype, attrs, provider), attributes=attrs, region=region,
                 module=prefix[:-1] if prefix else "", provider=provider.ref, suppressed_rules=suppressed,
+                root=self._display(stack[0]),
             ))
 
     def _instances(self, block, scope: Scope, address: str, parsed: ParsedFile) -> list[tuple[str, dict[str, Any]]]:
@@ -368,10 +378,12 @@ class ModuleEvaluator:
             child_dir = (mod.directory / source).resolve()
             exists = child_dir.is_dir()
         except (OSError, ValueError, RuntimeError) as exc:  # a NUL byte, a name too long, a symlink loop
+            self.resolved_sources.append((str(mod.directory), source, None, False))
             why = getattr(exc, "strerror", None) or str(exc)
             self._report_once(parsed, block, SourceProblem(
                 "TC001", f"module.{name}: source {source!r} is not a usable path ({why}); not followed", location))
             return Unknown(f"module.{name} (source is not a usable path)")
+        self.resolved_sources.append((str(mod.directory), source, str(child_dir), exists))
         if child_dir in stack:
             chain = " → ".join(self._display(d) for d in stack[stack.index(child_dir):] + (child_dir,))
             self._report_once(parsed, block, SourceProblem(

@@ -35,13 +35,15 @@ import re
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 from tagcheck.model import Location, Resource, SourceProblem
+from tagcheck.sources.terraform import roots_cache
 from tagcheck.sources.terraform.cache import ParseCache
 from tagcheck.sources.terraform.evaluate import Scope, evaluate_or_unknown
 from tagcheck.sources.terraform.module import (
-    ModuleDir, ModuleEvaluator, ParsedFile, RootInputs, module_source_is_local, read_vars_file, repository_top,
-    resolve_dir,
+    ModuleDir, ModuleEvaluator, ParsedFile, RootInputs, has_tfvars, module_source_is_local, read_vars_file,
+    repository_top, resolve_dir,
 )
 from tagcheck.sources.terraform.syntax import Block, ParseError
 
@@ -66,10 +68,18 @@ class TerraformScan:
     problems: list[SourceProblem] = field(default_factory=list)
     roots: list[Path] = field(default_factory=list)
     # for --diff-base: which directories each resource was evaluated through, and every
-    # parsed module directory (to tell a resource block's lines from the rest of a file)
+    # module directory of the scan (to tell a resource block's lines from the rest of a file)
     directory_chains: dict[str, tuple[Path, ...]] = field(default_factory=dict)
-    modules: dict[Path, ModuleDir] = field(default_factory=dict)
+    module_dirs: set[Path] = field(default_factory=set)
     cwd: Path = field(default_factory=Path.cwd)
+    load_module: Callable[[Path], ModuleDir] | None = None
+
+    def module(self, directory: Path) -> ModuleDir | None:
+        """The parsed module in ``directory`` when it is one of the scan's (parsed on demand:
+        a warm run takes its roots from the cache and parses nothing)."""
+        if directory not in self.module_dirs or self.load_module is None:
+            return None
+        return self.load_module(directory)
 
 
 def is_terraform_file(path: Path) -> bool:
@@ -85,24 +95,70 @@ def scan(paths: list[Path], inputs: RootInputs | None = None, cwd: Path | None =
     inputs = inputs or RootInputs()
     limit = DEFAULT_MAX_FILE_BYTES if max_file_bytes is None else max_file_bytes
     loader = _DirLoader(cwd or Path.cwd(), cache or ParseCache(None), jobs, limit)
-    roots, focus = _roots(paths, loader)
-    evaluator = ModuleEvaluator(loader.load, loader.read_vars, _parse_expression, loader.display)
+    roots, focus, module_dirs = _roots(paths, loader)
+    resources: list[Resource] = []
+    problems: list[SourceProblem] = []
+    chains: dict[str, tuple[Path, ...]] = {}
+    decoder = roots_cache.Decoder()
     for root in roots:
-        try:
-            evaluator.evaluate_root(root, inputs)
-        except Exception as exc:  # noqa: BLE001 - a tagcheck bug: report it, check the other roots
-            evaluator.problems.append(_internal_error(f"evaluating module {loader.display(root)}", exc,
-                                                      Location(loader.display(root))))
+        r, p, c = _evaluate_root(root, inputs, loader, decoder)
+        resources.extend(r)
+        problems.extend(p)
+        chains.update(c)
     loader.cache.prune()
-    resources, problems = evaluator.resources, evaluator.problems
+    problems = list({roots_cache.problem_identity(p): p for p in problems}.values())
     if focus:  # keep, of the callers' roots, only what was evaluated through a changed module
-        chains = evaluator.directory_chains
         resources = [r for r in resources if not chains.get(r.address) or chains[r.address][0] not in focus.callers
                      or not focus.isdisjoint(chains[r.address])]
         context = focus.callers - (set(roots) - focus.callers)
         problems = [p for p in problems if p.location.file is None
                     or (loader.cwd / p.location.file).resolve().parent not in context]
-    return TerraformScan(resources, problems, roots, evaluator.directory_chains, loader.loaded(), loader.cwd)
+    module_dirs.update(d for chain in chains.values() for d in chain)
+    return TerraformScan(resources, problems, roots, chains, module_dirs | set(loader.loaded()), loader.cwd, loader.load)
+
+
+def _evaluate_root(root: Path, inputs: RootInputs, loader: "_DirLoader", decoder: roots_cache.Decoder):
+    """One root's resources, problems and directory chains: from the cache when nothing it
+    read has changed (roots_cache.py), else evaluated (and stored)."""
+    cache = loader.cache
+    key = None
+    if cache.directory is not None:
+        key = roots_cache.root_key(cache, root, loader.cwd, repository_top(root), inputs, loader.max_file_bytes,
+                                   loader.file_digest)
+        entry = cache.get(key)
+        if entry is not None:
+            try:
+                deps, resources, problems, chains = entry
+                if roots_cache.still_valid(deps, loader.fingerprint, loader.resolve_source):
+                    return ([decoder.resource(r) for r in resources],
+                            [roots_cache.decode_problem(p) for p in problems],
+                            {a: decoder.chain(c) for a, c in chains})
+            except (ValueError, TypeError, KeyError, IndexError):
+                pass  # an entry of another shape: evaluate again, and overwrite it
+    loaded: list[Path] = []
+
+    def load(directory: Path) -> ModuleDir:
+        mod = loader.load(directory)
+        loaded.append(mod.directory)
+        return mod
+
+    evaluator = ModuleEvaluator(load, loader.read_vars, _parse_expression, loader.display)
+    try:
+        evaluator.evaluate_root(root, inputs)
+    except Exception as exc:  # noqa: BLE001 - a tagcheck bug: report it, check the other roots
+        evaluator.problems.append(_internal_error(f"evaluating module {loader.display(root)}", exc,
+                                                  Location(loader.display(root))))
+        key = None  # a crash is not remembered: a fixed tagcheck evaluates again
+    if key is not None:
+        try:
+            deps = (tuple((str(d), loader.fingerprint(d)) for d in dict.fromkeys(loaded)),
+                    tuple(dict.fromkeys(evaluator.resolved_sources)))
+            cache.put(key, (deps, [roots_cache.encode_resource(r) for r in evaluator.resources],
+                            [roots_cache.encode_problem(p) for p in evaluator.problems],
+                            [(a, tuple(str(d) for d in c)) for a, c in evaluator.directory_chains.items()]))
+        except roots_cache.Uncacheable:
+            pass
+    return evaluator.resources, evaluator.problems, evaluator.directory_chains
 
 
 def _internal_error(doing: str, exc: BaseException, location: Location) -> SourceProblem:
@@ -131,7 +187,9 @@ class _Focus(set):
         self.callers = set()
 
 
-def _roots(paths: list[Path], loader: "_DirLoader") -> tuple[list[Path], _Focus]:
+def _roots(paths: list[Path], loader: "_DirLoader") -> tuple[list[Path], _Focus, set[Path]]:
+    """The root modules to evaluate, the changed reusable modules evaluated through their
+    callers (pre-commit), and every module directory found."""
     explicit: list[Path] = []
     discovered: list[Path] = []
     for path in paths:
@@ -145,14 +203,14 @@ def _roots(paths: list[Path], loader: "_DirLoader") -> tuple[list[Path], _Focus]
     focus = _Focus()
     explicit_roots: list[Path] = []
     for directory in dict.fromkeys(explicit):
-        callers = _calling_roots(directory, loader) if loader.load(directory).looks_like_reusable_module else []
+        callers = _calling_roots(directory, loader) if loader.looks_like_reusable_module(directory) else []
         if callers:
             focus.add(directory)
             focus.callers.update(callers)
             explicit_roots.extend(callers)
         else:
             explicit_roots.append(directory)
-    calls = {directory: _local_calls(loader.load(directory)) for directory in discovered}
+    calls = {directory: loader.local_calls(directory) for directory in discovered}
     called = set().union(*calls.values()) if calls else set()
     roots = [d for d in discovered if d not in called]
     # Directories that only call each other (a → b → a, or a module that is its own
@@ -176,7 +234,8 @@ def _roots(paths: list[Path], loader: "_DirLoader") -> tuple[list[Path], _Focus]
             roots.append(directory)
             reach(directory)
     seen: set[Path] = set()
-    return [d for d in explicit_roots + roots if not (d in seen or seen.add(d))], focus
+    ordered = [d for d in explicit_roots + roots if not (d in seen or seen.add(d))]
+    return ordered, focus, set(discovered) | set(explicit)
 
 
 _LOCAL_SOURCE = re.compile(rb'source\s*[=:]\s*"(\.\.?/[^"]*)"')
@@ -206,7 +265,7 @@ def _calling_roots(directory: Path, loader: "_DirLoader") -> list[Path]:
         current = todo.pop()
         callers = callers_of.get(current, set())
         # a text match is only a candidate: confirm it with the parsed module call
-        callers = {c for c in callers if current in _local_calls(loader.load(c))}
+        callers = {c for c in callers if current in loader.local_calls(c)}
         if not callers and current != directory:
             roots.append(current)
         for caller in sorted(callers - seen):
@@ -257,16 +316,15 @@ def _module_dirs(top: Path) -> list[Path]:
     return found
 
 
-def _local_calls(mod: ModuleDir) -> set[Path]:
-    calls = set()
+def _local_sources(mod: ModuleDir) -> list[str]:
+    """The ``source`` of each module call that is a local path (a literal string)."""
+    sources = []
     for _, block in mod.blocks("module"):
         if "source" in block.attrs:
             source = evaluate_or_unknown(block.attrs["source"][0], Scope())
             if module_source_is_local(source):
-                target = resolve_dir(mod.directory / source)
-                if target is not None:  # an unusable path is reported when the call is evaluated
-                    calls.add(target)
-    return calls
+                sources.append(source)
+    return sources
 
 
 def _is_override(path: Path) -> bool:
@@ -317,6 +375,10 @@ class _DirLoader:
         self.max_file_bytes = max_file_bytes
         self._dirs: dict[Path, ModuleDir] = {}
         self._parsed: dict[Path, tuple] = {}  # file → ("ok", plain blocks) | ("error", message, line, column)
+        self._digests: dict[Path, str] = {}
+        self._fingerprints: dict[str, str] = {}
+        self._summaries: dict[Path, tuple] = {}
+        self._sources: dict[tuple[str, str], tuple[str | None, bool]] = {}
 
     def display(self, path: Path) -> str:
         try:
@@ -334,11 +396,68 @@ class _DirLoader:
             self._dirs[directory] = self._parse_dir(directory)
         return self._dirs[directory]
 
+    def file_digest(self, path: Path) -> str:
+        """sha256 of a file's bytes, or why it cannot be read (memoised for the run)."""
+        if path not in self._digests:
+            try:
+                if not stat.S_ISREG(path.stat().st_mode):
+                    self._digests[path] = "!special"  # a FIFO would block the read; it is never parsed
+                else:
+                    self._digests[path] = roots_cache.digest(path.read_bytes())
+            except OSError as exc:
+                self._digests[path] = f"!{exc.errno}"
+        return self._digests[path]
+
+    def fingerprint(self, directory: Path | str) -> str:
+        """The names and contents of a directory's Terraform and tfvars files (what
+        evaluating it reads), as one hash; a missing or unlistable directory has its own."""
+        key = str(directory)
+        if key not in self._fingerprints:
+            try:
+                names = sorted(os.listdir(key))
+            except OSError as exc:
+                self._fingerprints[key] = f"!{exc.errno}"
+                return self._fingerprints[key]
+            directory = Path(directory)
+            parts = [f"{name}={self.file_digest(directory / name)}" for name in names
+                     if name.endswith((".tf", ".tf.json", ".tfvars", ".tfvars.json"))]
+            self._fingerprints[key] = roots_cache.digest("\0".join(parts).encode())
+        return self._fingerprints[key]
+
+    def _summary(self, directory: Path) -> tuple[tuple[str, ...], bool]:
+        """(local module sources, configures a root) of a directory — cached by its
+        fingerprint, so finding the roots of an unchanged repository parses nothing."""
+        directory = directory.resolve()
+        if directory not in self._summaries:
+            key = self.cache.key("module-summary", self.fingerprint(directory).encode())
+            summary = self.cache.get(key)
+            if not (isinstance(summary, tuple) and len(summary) == 2):
+                mod = self.load(directory)
+                summary = (tuple(_local_sources(mod)), mod.configures_a_root)
+                self.cache.put(key, summary)
+            self._summaries[directory] = summary
+        return self._summaries[directory]
+
+    def resolve_source(self, directory: str, source: str) -> tuple[str | None, bool]:
+        """roots_cache.resolve_source, once per run for each call (roots share modules)."""
+        if (directory, source) not in self._sources:
+            self._sources[directory, source] = roots_cache.resolve_source(directory, source)
+        return self._sources[directory, source]
+
+    def local_calls(self, directory: Path) -> set[Path]:
+        """The directories a module calls through local sources (those that are usable
+        paths; an unusable one is reported when the call is evaluated)."""
+        directory = directory.resolve()
+        targets = (self.resolve_source(str(directory), source)[0] for source in self._summary(directory)[0])
+        return {Path(t) for t in targets if t is not None}
+
+    def looks_like_reusable_module(self, directory: Path) -> bool:
+        return not self._summary(directory)[1] and not has_tfvars(directory)
+
     def prefetch(self, directories: list[Path]) -> None:
         """Parse every Terraform file of these directories that the cache does not hold,
         in worker processes when there are enough of them (results in file order)."""
         work: list[tuple[str, str, str]] = []
-        keys: dict[str, str] = {}
         for directory in directories:
             for path in _terraform_files(directory):
                 try:
@@ -348,13 +467,10 @@ class _DirLoader:
                     text = data.decode("utf-8-sig")
                 except (OSError, UnicodeDecodeError):
                     continue  # reported with its line when the directory is loaded
+                self._digests[path] = roots_cache.digest(data)
                 key = self.cache.key(_kind(path), data)
-                cached = self.cache.get(key)
-                if cached is not None:
-                    self._parsed[path] = cached
-                else:
+                if not self.cache.has(key):  # a cached parse is read only if a root needs it
                     work.append((str(path), text, key))
-                    keys[str(path)] = key
         if not work:
             return
         results = None
