@@ -881,7 +881,7 @@ def _mod_app_stack(g: Gen, name, library):
     compute = pick_module(g, library, "compute")
     obs = pick_module(g, library, "observability")
     main = [
-        f'module "compute" {{',
+        'module "compute" {',
         f'  source = "../{compute}"',
         "",
         '  name               = var.name',
@@ -894,7 +894,7 @@ def _mod_app_stack(g: Gen, name, library):
         '  tags = merge(var.tags, { component = "compute" })',
         "}",
         "",
-        f'module "observability" {{',
+        'module "observability" {',
         f'  source = "../{obs}"',
         "",
         "  name        = var.name",
@@ -1182,7 +1182,7 @@ class Root:
                     "  read_replicas     = local.is_prod ? 1 : 0", "  subnet_ids        = var.subnet_ids",
                     "  allocated_storage = local.is_prod ? 200 : 20"]
         elif kind == "storage":
-            head = [f'module "bucket" {{', f'  source   = "{source}"', "  for_each = var.buckets", "",
+            head = ['module "bucket" {', f'  source   = "{source}"', "  for_each = var.buckets", "",
                     "  providers = {", "    aws         = aws", "    aws.replica = aws.replica", "  }"]
             body = ['  name               = "${local.name_prefix}-${each.key}"',
                     '  bucket_name        = "${local.name_prefix}-${each.key}"',
@@ -1199,13 +1199,13 @@ class Root:
             body = ['  name        = local.name_prefix', "  environment = var.environment",
                     '  log_groups  = ["app", "access"]', "  alarm_email = var.alarm_email"]
         elif kind == "queue":
-            head = [f'module "queue" {{', f'  source   = "{source}"',
+            head = ['module "queue" {', f'  source   = "{source}"',
                     '  for_each = toset(["ingest", "retry"])']
             body = ['  name               = "${local.name_prefix}-${each.key}"', "  environment        = var.environment",
                     "  visibility_timeout = each.key == \"retry\" ? 300 : 60"]
             return head + [""] + body + [""] + self.tags("queue-${each.key}") + ["}"]
         elif kind == "cache":
-            head = [f'module "cache" {{', f'  source = "{source}"',
+            head = ['module "cache" {', f'  source = "{source}"',
                     "  count  = local.is_prod || var.environment == \"staging\" ? 1 : 0"]
             body = ['  name        = local.name_prefix', "  environment = var.environment",
                     "  subnet_ids  = var.subnet_ids"]

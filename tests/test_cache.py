@@ -136,3 +136,19 @@ def test_an_edited_policy_is_validated_again(tmp_path, capsys):
     (root / ".tagcheck.yaml").write_text("version: 1\ntags:\n  requird: [team]\n")
     assert main(["scan", str(root), "--cache-dir", str(cache_dir)]) == 2
     assert "requird" in capsys.readouterr().err
+
+
+def test_parsing_into_the_cache_in_a_worker_gives_the_same_result(tmp_path):
+    from tagcheck.sources.terraform.source import MIN_FILES_FOR_WORKERS
+
+    root = tmp_path / "tf"
+    root.mkdir()
+    for i in range(MIN_FILES_FOR_WORKERS + 6):
+        (root / f"f{i:02}.tf").write_text(f'resource "aws_sqs_queue" "q{i}" {{\n  tags = {{ team = "t{i}" }}\n}}\n')
+    (root / "broken.tf").write_text('resource "aws_sqs_queue" "x" {\n')
+    here = scan([root], cwd=root, jobs=1)
+    for jobs in (1, 2):  # --jobs 1 with a cache parses in one worker process, which writes the cache
+        cache = ParseCache(tmp_path / f"cache{jobs}")
+        there = scan([root], cwd=root, cache=cache, jobs=jobs)
+        assert there.resources == here.resources and there.problems == here.problems
+        assert len(list((tmp_path / f"cache{jobs}" / "parse").rglob("*"))) > MIN_FILES_FOR_WORKERS

@@ -174,3 +174,31 @@ def test_diff_base_can_still_read_the_modules_of_a_warm_scan(repo, tmp_path):
     module = warm.module((repo / "modules" / "app").resolve())
     assert module is not None and [b.labels for _, b in module.blocks("resource")] == [("aws_sqs_queue", "q")]
     assert warm.module(tmp_path) is None  # not a module directory of the scan
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_roots_evaluated_in_worker_processes_give_what_evaluating_here_gives(tmp_path, monkeypatch, jobs):
+    from tagcheck.sources.terraform import source
+
+    repo = tmp_path / "repo"
+    (repo / "modules" / "app").mkdir(parents=True)
+    (repo / "modules" / "app" / "main.tf").write_text(APP_TF)
+    for i in range(source.MIN_ROOTS_FOR_WORKERS + 2):
+        (repo / f"live{i}").mkdir()
+        (repo / f"live{i}" / "main.tf").write_text(ROOT_TF.replace('"ml"', f'"team{i}"'))
+    here = scan([repo], cwd=repo)  # no cache: every root evaluated in this process
+
+    pids = tmp_path / "pids"
+    original = module_py.ModuleEvaluator.evaluate_root
+
+    def recording(self, *args, **kwargs):
+        with open(pids, "a") as fh:
+            fh.write(f"{os.getpid()}\n")
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(module_py.ModuleEvaluator, "evaluate_root", recording)  # forked workers inherit it
+    there = scan([repo], cwd=repo, cache=ParseCache(tmp_path / "cache"), jobs=jobs)
+    evaluated_in = set(pids.read_text().split())
+    assert str(os.getpid()) not in evaluated_in and 1 <= len(evaluated_in) <= jobs
+    assert there.resources == here.resources and len(here.resources) == source.MIN_ROOTS_FOR_WORKERS + 2
+    assert there.problems == here.problems and there.directory_chains == here.directory_chains

@@ -105,19 +105,21 @@ class CostModel:
     def __init__(self, prices: PriceBook, resources: Sequence[Resource] = ()):
         self.prices = prices
         self.index = {r.identity: r for r in resources}  # (root, address): references resolve within a root
-        self._cache: dict[tuple[str, str], Estimate] = {}
+        # id(resource) → (resource, estimate); holding the resource keeps its id from being reused
+        self._cache: dict[int, tuple[Resource, Estimate]] = {}
 
     def estimate(self, resource: Resource) -> Estimate:
-        key = resource.identity
-        if key not in self._cache:
-            estimator = _ESTIMATORS.get(resource.type)
-            try:
-                estimate = estimator(self, resource) if estimator else NO_COST
-            except (TypeError, ValueError, AttributeError, KeyError) as exc:
-                # an argument of a type the estimator does not expect: no number, never a crash
-                estimate = _unknown(f"cannot estimate {resource.type}: {type(exc).__name__}")
-            self._cache[key] = estimate
-        return self._cache[key]
+        cached = self._cache.get(id(resource))
+        if cached is not None and cached[0] is resource:
+            return cached[1]
+        estimator = _ESTIMATORS.get(resource.type)
+        try:
+            estimate = estimator(self, resource) if estimator else NO_COST
+        except (TypeError, ValueError, AttributeError, KeyError) as exc:
+            # an argument of a type the estimator does not expect: no number, never a crash
+            estimate = _unknown(f"cannot estimate {resource.type}: {type(exc).__name__}")
+        self._cache[id(resource)] = (resource, estimate)
+        return estimate
 
     # --- building blocks shared by the estimators and the lever rules -----------------
 

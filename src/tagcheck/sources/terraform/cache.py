@@ -23,7 +23,7 @@ from typing import Any
 
 from tagcheck import __version__
 
-PLAIN_FORM_VERSION = 1  # bump when parser.py's output shape changes
+PLAIN_FORM_VERSION = 2  # bump when parser.py's output shape changes
 DEFAULT_MAX_BYTES = 256 * 1024 * 1024
 
 
@@ -74,9 +74,10 @@ class ParseCache:
     def has(self, key: str) -> bool:
         return self.directory is not None and self._path(key).is_file()
 
-    def put(self, key: str, value: Any) -> None:
+    def put(self, key: str, value: Any) -> bool:
+        """Store an entry; False when it could not be (no cache, a read-only or full disk)."""
         if self.directory is None:
-            return
+            return False
         target = self._path(key)
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -85,12 +86,14 @@ class ParseCache:
                 handle.write(marshal.dumps(value))
             os.replace(tmp, target)
             self.writes += 1
+            return True
         except (OSError, ValueError):
             # a read-only or full disk makes the run slower, never wrong
             try:
                 os.unlink(tmp)  # type: ignore[possibly-undefined]
             except (OSError, NameError):
                 pass
+            return False
 
     def prune(self) -> None:
         """Delete the least recently written entries while the cache is over its limit."""

@@ -85,14 +85,28 @@ class ModuleDir:
 
     @property
     def configures_a_root(self) -> bool:
-        """A provider, backend or cloud block: what only root modules declare."""
-        if any(True for _ in self.blocks("provider")):
-            return True
-        return any(b.type in ("backend", "cloud") for _, block in self.blocks("terraform") for b in block.blocks)
+        return call_summary(b for parsed in self.files for b in parsed.blocks)[1]
 
     @property
     def looks_like_reusable_module(self) -> bool:
         return not self.configures_a_root and not has_tfvars(self.directory)
+
+
+def call_summary(blocks) -> tuple[tuple[str, ...], bool]:
+    """(the ``source`` of each module call that is a local path, whether there is a
+    provider, backend or cloud block — what only root modules declare) of top-level blocks:
+    what finding the roots of a repository needs, without evaluating anything."""
+    sources = []
+    configures_root = False
+    for block in blocks:
+        if block.type == "module" and "source" in block.attrs:
+            source = evaluate_or_unknown(block.attrs["source"][0], Scope())
+            if module_source_is_local(source):
+                sources.append(source)
+        elif block.type == "provider" or (block.type == "terraform"
+                                          and any(b.type in ("backend", "cloud") for b in block.blocks)):
+            configures_root = True
+    return tuple(sources), configures_root
 
 
 def has_tfvars(directory: Path) -> bool:
@@ -152,6 +166,7 @@ class ModuleEvaluator:
         self._visited_dirs: set[Path] = set()
         self._checked_dirs: set[Path] = set()
         self._boundary: Path | None = None  # the repository of the root being evaluated
+        self._root_label = ""  # Resource.root of the root being evaluated
         # resource address → the module directories it was evaluated through, root first
         self.directory_chains: dict[str, tuple[Path, ...]] = {}
         # (directory, local source, resolved directory or None, is a directory): what the
@@ -165,6 +180,7 @@ class ModuleEvaluator:
         if self._first_visit(directory.resolve()):
             self.problems.extend(mod.problems)
         self._boundary = repository_top(directory.resolve())
+        self._root_label = self._display(directory.resolve())  # one string shared by the root's resources
         variables = self._root_variables(mod, inputs)
         self._evaluate(mod, variables, {}, prefix="", stack=(directory.resolve(),), root=mod)
 
@@ -314,7 +330,7 @@ class ModuleEvaluator:
                 address=f"{prefix}{rtype}.{name}{suffix}", type=rtype, origin=Origin.HCL, location=location,
                 tags=effective_tags(rtype, attrs, provider), attributes=attrs, region=region,
                 module=prefix[:-1] if prefix else "", provider=provider.ref, suppressed_rules=suppressed,
-                root=self._display(stack[0]),
+                root=self._root_label,
             ))
 
     def _instances(self, block, scope: Scope, address: str, parsed: ParsedFile) -> list[tuple[str, dict[str, Any]]]:
@@ -738,7 +754,10 @@ def _suppressions(lines: list[str], first: int, last: int) -> frozenset[str]:
         match = _SUPPRESS.search(line.strip())
         if match:
             rules.update(r.strip().upper() for r in match.group(1).split(",") if r.strip())
-    return frozenset(rules)
+    return frozenset(rules) if rules else _NONE_SUPPRESSED
+
+
+_NONE_SUPPRESSED: frozenset[str] = frozenset()  # shared by the many blocks without a suppression
 
 
 def read_vars_file(path: Path, parse_attributes: Callable[[str], dict], parse_error: type,

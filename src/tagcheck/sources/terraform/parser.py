@@ -50,6 +50,7 @@ import gc
 import json
 import os
 import re
+import sys
 import threading
 from contextlib import contextmanager
 from pathlib import Path
@@ -244,8 +245,10 @@ def _edge_token(node: Tree, first: bool) -> Token | None:
 
 
 def _name(node: Tree) -> str:
-    """identifier / keyword / literal_value used as a name."""
-    return str(node.children[0])
+    """identifier / keyword / literal_value used as a name. Names are interned: a monorepo
+    repeats ``instance_type`` or ``team`` in every resource, and every evaluated resource
+    (and every cache entry, which marshal writes with the flag) then shares one string."""
+    return sys.intern(str(node.children[0]))
 
 
 def _plain_string(node: Tree) -> str:
@@ -376,7 +379,7 @@ def _literal(node: Tree) -> Any:
 
 
 def _identifier(node: Tree) -> Any:
-    return ("ref", str(node.children[0]))
+    return ("ref", sys.intern(str(node.children[0])))
 
 
 def _tuple(node: Tree) -> Any:
@@ -392,6 +395,13 @@ def _object(node: Tree) -> Any:
 
 
 def _object_key(key: Tree) -> Any:
+    plain = _object_key_expr(key)
+    if plain[0] == "lit" and isinstance(plain[1], str):
+        return ("lit", sys.intern(plain[1]))  # tag keys recur on every resource (see _name)
+    return plain
+
+
+def _object_key_expr(key: Tree) -> Any:
     (inner,) = _children(key) or [None]
     if inner is None or inner.data == "keyword":
         return ("lit", str(key.children[0].children[0]) if inner is not None else "")

@@ -136,6 +136,8 @@ class Decoder:
         self._tag_sets: dict[tuple, TagSet] = {}
         self._paths: dict[str, Path] = {}
         self._tag_values: dict[tuple, TagValue] = {}
+        self._objects: dict = {}
+        self._locations: dict[tuple, Location] = {}
 
     def _tag_value(self, value: str | None, source: str, reason: str | None) -> TagValue:
         key = (value, source, reason)
@@ -159,13 +161,26 @@ class Decoder:
             self._tag_sets[plain] = tags
         return tags
 
+    def _shared(self, value):
+        """One object for equal strings, locations and rule sets across the run's resources."""
+        return self._objects.setdefault(value, value)
+
+    def _location(self, plain: tuple) -> Location:
+        location = self._locations.get(plain)
+        if location is None:
+            location = self._locations[plain] = Location(*plain)
+        return location
+
     def resource(self, plain: tuple) -> Resource:
         (address, rtype, origin, location, tags, attributes, region, account, module, provider, suppressed, action,
          root) = plain
-        return Resource(address=address, type=rtype, origin=_ORIGINS[origin], location=Location(*location),
-                        tags=self.tags(tags), attributes=_dec_flagged(attributes), region=_dec_flagged(region),
-                        account=account, module=module, provider=provider, suppressed_rules=frozenset(suppressed),
-                        action=action, root=root)
+        shared = self._shared
+        region = _dec_flagged(region)
+        return Resource(address=address, type=shared(rtype), origin=_ORIGINS[origin], location=self._location(location),
+                        tags=self.tags(tags), attributes=_dec_flagged(attributes),
+                        region=shared(region) if isinstance(region, str) else region, account=account,
+                        module=shared(module), provider=shared(provider),
+                        suppressed_rules=shared(frozenset(suppressed)), action=action, root=shared(root))
 
 
 def encode_resource(r: Resource) -> tuple:

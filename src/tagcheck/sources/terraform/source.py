@@ -40,15 +40,16 @@ from typing import Callable
 from tagcheck.model import Location, Resource, SourceProblem
 from tagcheck.sources.terraform import roots_cache
 from tagcheck.sources.terraform.cache import ParseCache
-from tagcheck.sources.terraform.evaluate import Scope, evaluate_or_unknown
 from tagcheck.sources.terraform.module import (
-    ModuleDir, ModuleEvaluator, ParsedFile, RootInputs, has_tfvars, module_source_is_local, read_vars_file,
-    repository_top, resolve_dir,
+    ModuleDir, ModuleEvaluator, ParsedFile, RootInputs, call_summary, has_tfvars, read_vars_file, repository_top,
+    resolve_dir,
 )
 from tagcheck.sources.terraform.syntax import Block, ParseError
 
-# Below this many files to parse, starting worker processes costs more than it saves.
+# Below this many files to parse (roots to evaluate), starting worker processes costs more
+# than it saves.
 MIN_FILES_FOR_WORKERS = 24
+MIN_ROOTS_FOR_WORKERS = 8
 
 _SKIP_DIRS = {"node_modules", "__pycache__"}
 
@@ -95,17 +96,36 @@ def scan(paths: list[Path], inputs: RootInputs | None = None, cwd: Path | None =
     inputs = inputs or RootInputs()
     limit = DEFAULT_MAX_FILE_BYTES if max_file_bytes is None else max_file_bytes
     loader = _DirLoader(cwd or Path.cwd(), cache or ParseCache(None), jobs, limit)
-    roots, focus, module_dirs = _roots(paths, loader)
+    roots, focus, module_dirs, called = _roots(paths, loader)
+    decoder = roots_cache.Decoder()
+    evaluated: dict[Path, tuple] = {}  # root → (resources, problems, directory chains, directories read)
+    stale: list[tuple[Path, str | None]] = []
+    for root in roots:
+        key, entry = _lookup(root, inputs, loader)
+        if entry is not None:
+            evaluated[root] = _decode(entry, decoder)
+        else:
+            stale.append((root, key))
+    workers_ran = _evaluate_in_workers([root for root, key in stale if key is not None], inputs, loader)
+    for root, key in stale:
+        entry = _lookup(root, inputs, loader)[1] if workers_ran and key is not None else None
+        if entry is not None:
+            evaluated[root] = _decode(entry, decoder)
+        else:  # no cache, a worker could not store it, or no workers: evaluate it here
+            evaluated[root] = _evaluate(root, inputs, loader, key)[:4]
+            if root not in called:
+                loader.forget(root)  # a root is evaluated once; the modules it calls may be shared
     resources: list[Resource] = []
     problems: list[SourceProblem] = []
     chains: dict[str, tuple[Path, ...]] = {}
-    decoder = roots_cache.Decoder()
-    for root in roots:
-        r, p, c = _evaluate_root(root, inputs, loader, decoder)
+    for root in roots:  # in the order of the roots, however they were evaluated
+        r, p, c, read = evaluated.pop(root)
         resources.extend(r)
         problems.extend(p)
         chains.update(c)
+        module_dirs.update(read)
     loader.cache.prune()
+    loader.forget_all()  # the engine needs resources, not syntax; --diff-base loads what it reads again
     problems = list({roots_cache.problem_identity(p): p for p in problems}.values())
     if focus:  # keep, of the callers' roots, only what was evaluated through a changed module
         resources = [r for r in resources if not chains.get(r.address) or chains[r.address][0] not in focus.callers
@@ -113,28 +133,37 @@ def scan(paths: list[Path], inputs: RootInputs | None = None, cwd: Path | None =
         context = focus.callers - (set(roots) - focus.callers)
         problems = [p for p in problems if p.location.file is None
                     or (loader.cwd / p.location.file).resolve().parent not in context]
-    module_dirs.update(d for chain in chains.values() for d in chain)
-    return TerraformScan(resources, problems, roots, chains, module_dirs | set(loader.loaded()), loader.cwd, loader.load)
+    return TerraformScan(resources, problems, roots, chains, module_dirs, loader.cwd, loader.load)
 
 
-def _evaluate_root(root: Path, inputs: RootInputs, loader: "_DirLoader", decoder: roots_cache.Decoder):
-    """One root's resources, problems and directory chains: from the cache when nothing it
-    read has changed (roots_cache.py), else evaluated (and stored)."""
+# --- evaluating roots: from the cache, in worker processes, or here ---------------------------
+
+def _lookup(root: Path, inputs: RootInputs, loader: "_DirLoader") -> tuple[str | None, tuple | None]:
+    """(the root's cache key — None without a cache —, its cached entry if still valid)."""
     cache = loader.cache
-    key = None
-    if cache.directory is not None:
-        key = roots_cache.root_key(cache, root, loader.cwd, repository_top(root), inputs, loader.max_file_bytes,
-                                   loader.file_digest)
-        entry = cache.get(key)
-        if entry is not None:
-            try:
-                deps, resources, problems, chains = entry
-                if roots_cache.still_valid(deps, loader.fingerprint, loader.resolve_source):
-                    return ([decoder.resource(r) for r in resources],
-                            [roots_cache.decode_problem(p) for p in problems],
-                            {a: decoder.chain(c) for a, c in chains})
-            except (ValueError, TypeError, KeyError, IndexError):
-                pass  # an entry of another shape: evaluate again, and overwrite it
+    if cache.directory is None:
+        return None, None
+    key = roots_cache.root_key(cache, root, loader.cwd, repository_top(root), inputs, loader.max_file_bytes,
+                               loader.file_digest)
+    entry = cache.get(key)
+    try:
+        if entry is not None and roots_cache.still_valid(entry[0], loader.fingerprint, loader.resolve_source):
+            return key, entry
+    except (ValueError, TypeError, KeyError, IndexError):
+        pass  # an entry of another shape: evaluate again, and overwrite it
+    return key, None
+
+
+def _decode(entry: tuple, decoder: roots_cache.Decoder):
+    """A cached root → (resources, problems, directory chains, module directories read)."""
+    deps, resources, problems, chains = entry
+    return ([decoder.resource(r) for r in resources], [roots_cache.decode_problem(p) for p in problems],
+            {a: decoder.chain(c) for a, c in chains}, decoder.chain(tuple(d for d, _ in deps[0])))
+
+
+def _evaluate(root: Path, inputs: RootInputs, loader: "_DirLoader", key: str | None):
+    """Evaluate one root → (resources, problems, directory chains, module directories read,
+    whether it was stored under ``key``)."""
     loaded: list[Path] = []
 
     def load(directory: Path) -> ModuleDir:
@@ -149,16 +178,54 @@ def _evaluate_root(root: Path, inputs: RootInputs, loader: "_DirLoader", decoder
         evaluator.problems.append(_internal_error(f"evaluating module {loader.display(root)}", exc,
                                                   Location(loader.display(root))))
         key = None  # a crash is not remembered: a fixed tagcheck evaluates again
+    stored = False
     if key is not None:
         try:
             deps = (tuple((str(d), loader.fingerprint(d)) for d in dict.fromkeys(loaded)),
                     tuple(dict.fromkeys(evaluator.resolved_sources)))
-            cache.put(key, (deps, [roots_cache.encode_resource(r) for r in evaluator.resources],
-                            [roots_cache.encode_problem(p) for p in evaluator.problems],
-                            [(a, tuple(str(d) for d in c)) for a, c in evaluator.directory_chains.items()]))
+            stored = loader.cache.put(key, (deps, [roots_cache.encode_resource(r) for r in evaluator.resources],
+                                            [roots_cache.encode_problem(p) for p in evaluator.problems],
+                                            [(a, tuple(str(d) for d in c))
+                                             for a, c in evaluator.directory_chains.items()]))
         except roots_cache.Uncacheable:
             pass
-    return evaluator.resources, evaluator.problems, evaluator.directory_chains
+    return evaluator.resources, evaluator.problems, evaluator.directory_chains, loaded, stored
+
+
+def _evaluate_in_workers(roots: list[Path], inputs: RootInputs, loader: "_DirLoader") -> bool:
+    """Evaluate roots in ``jobs`` worker processes (one for ``--jobs 1``), which leave the
+    results in the cache for this process to read. Two reasons: with two or more jobs the
+    roots are evaluated in parallel; and this process never holds the evaluation's
+    short-lived objects, so the resources it reads back are packed densely instead of being
+    scattered between their freed blocks (on a 10,000-file scan that was ~200 MB of RSS).
+    False when nothing was done (no cache, few roots, no processes): the caller evaluates."""
+    if loader.cache.directory is None or len(roots) < MIN_ROOTS_FOR_WORKERS:
+        return False
+    from concurrent.futures import ProcessPoolExecutor
+
+    loader.forget_all()  # what finding the roots parsed here is not needed again in this process
+    workers = min(loader.jobs, len(roots))
+    batches = [roots[i::workers * 4] for i in range(workers * 4)]  # interleaved: similar work per batch
+    jobs = [(batch, inputs, loader.cwd, loader.cache, loader.max_file_bytes) for batch in batches if batch]
+    try:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            loader.cache.writes += sum(pool.map(_evaluate_batch, jobs))
+    except Exception:  # noqa: BLE001 - no processes here (sandbox, a worker killed): the caller evaluates
+        return False
+    return True
+
+
+def _evaluate_batch(job: tuple) -> int:
+    """Worker: evaluate roots into the cache; returns how many entries it wrote."""
+    roots, inputs, cwd, cache, max_file_bytes = job
+    loader = _DirLoader(cwd, cache, 1, max_file_bytes)
+    stored = 0
+    for root in roots:
+        key, entry = _lookup(root, inputs, loader)  # another run may have stored it meanwhile
+        if key is not None and entry is None:
+            stored += _evaluate(root, inputs, loader, key)[4]
+        loader.forget(root)
+    return stored
 
 
 def _internal_error(doing: str, exc: BaseException, location: Location) -> SourceProblem:
@@ -187,9 +254,9 @@ class _Focus(set):
         self.callers = set()
 
 
-def _roots(paths: list[Path], loader: "_DirLoader") -> tuple[list[Path], _Focus, set[Path]]:
+def _roots(paths: list[Path], loader: "_DirLoader") -> tuple[list[Path], _Focus, set[Path], set[Path]]:
     """The root modules to evaluate, the changed reusable modules evaluated through their
-    callers (pre-commit), and every module directory found."""
+    callers (pre-commit), every module directory found, and those another one calls."""
     explicit: list[Path] = []
     discovered: list[Path] = []
     for path in paths:
@@ -235,7 +302,7 @@ def _roots(paths: list[Path], loader: "_DirLoader") -> tuple[list[Path], _Focus,
             reach(directory)
     seen: set[Path] = set()
     ordered = [d for d in explicit_roots + roots if not (d in seen or seen.add(d))]
-    return ordered, focus, set(discovered) | set(explicit)
+    return ordered, focus, set(discovered) | set(explicit), called | set(focus)
 
 
 _LOCAL_SOURCE = re.compile(rb'source\s*[=:]\s*"(\.\.?/[^"]*)"')
@@ -305,26 +372,16 @@ def _module_dirs(top: Path) -> list[Path]:
         if exc.filename:
             unreadable.append(Path(exc.filename))
 
+    top = top.resolve()  # then every directory below is real too: symbolic links are not walked into
     for dirpath, dirnames, filenames in os.walk(top, onerror=onerror):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and d not in _SKIP_DIRS)
         if any(is_terraform_file(Path(f)) for f in filenames):
-            found.append(Path(dirpath).resolve())
+            found.append(Path(dirpath))
     for directory in unreadable:
         resolved = resolve_dir(directory)
         if resolved is not None and resolved not in found:
             found.append(resolved)
     return found
-
-
-def _local_sources(mod: ModuleDir) -> list[str]:
-    """The ``source`` of each module call that is a local path (a literal string)."""
-    sources = []
-    for _, block in mod.blocks("module"):
-        if "source" in block.attrs:
-            source = evaluate_or_unknown(block.attrs["source"][0], Scope())
-            if module_source_is_local(source):
-                sources.append(source)
-    return sources
 
 
 def _is_override(path: Path) -> bool:
@@ -379,6 +436,7 @@ class _DirLoader:
         self._fingerprints: dict[str, str] = {}
         self._summaries: dict[Path, tuple] = {}
         self._sources: dict[tuple[str, str], tuple[str | None, bool]] = {}
+        self._file_summaries: dict[Path, tuple[tuple[str, ...], bool]] = {}  # from this run's parses
 
     def display(self, path: Path) -> str:
         try:
@@ -387,8 +445,13 @@ class _DirLoader:
             return str(path)
         return str(path) if rel.startswith("..") else rel
 
-    def loaded(self) -> dict[Path, ModuleDir]:
-        return dict(self._dirs)
+    def forget_all(self) -> None:
+        self._dirs.clear()
+        self._parsed.clear()
+
+    def forget(self, directory: Path) -> None:
+        """Drop a parsed directory no later root needs (memory); loading it again re-reads it."""
+        self._dirs.pop(directory.resolve(), None)
 
     def load(self, directory: Path) -> ModuleDir:
         directory = directory.resolve()
@@ -425,15 +488,16 @@ class _DirLoader:
         return self._fingerprints[key]
 
     def _summary(self, directory: Path) -> tuple[tuple[str, ...], bool]:
-        """(local module sources, configures a root) of a directory — cached by its
-        fingerprint, so finding the roots of an unchanged repository parses nothing."""
-        directory = directory.resolve()
+        """(local module sources, configures a root) of a (resolved) directory — cached by
+        its fingerprint, so finding the roots of an unchanged repository parses nothing."""
         if directory not in self._summaries:
             key = self.cache.key("module-summary", self.fingerprint(directory).encode())
             summary = self.cache.get(key)
             if not (isinstance(summary, tuple) and len(summary) == 2):
-                mod = self.load(directory)
-                summary = (tuple(_local_sources(mod)), mod.configures_a_root)
+                summary = self._summary_from_files(directory)
+                if summary is None:
+                    mod = self.load(directory)
+                    summary = call_summary(b for parsed in mod.files for b in parsed.blocks)
                 self.cache.put(key, summary)
             self._summaries[directory] = summary
         return self._summaries[directory]
@@ -444,10 +508,18 @@ class _DirLoader:
             self._sources[directory, source] = roots_cache.resolve_source(directory, source)
         return self._sources[directory, source]
 
+    def _summary_from_files(self, directory: Path) -> tuple[tuple[str, ...], bool] | None:
+        """The summary from its files' parses of this run, without loading the directory
+        (None when one was not parsed here, or an override file may change a call)."""
+        files = _terraform_files(directory)
+        if any(_is_override(f) or f not in self._file_summaries for f in files):
+            return None
+        parts = [self._file_summaries[f] for f in files]
+        return tuple(s for sources, _ in parts for s in sources), any(root for _, root in parts)
+
     def local_calls(self, directory: Path) -> set[Path]:
         """The directories a module calls through local sources (those that are usable
         paths; an unusable one is reported when the call is evaluated)."""
-        directory = directory.resolve()
         targets = (self.resolve_source(str(directory), source)[0] for source in self._summary(directory)[0])
         return {Path(t) for t in targets if t is not None}
 
@@ -456,7 +528,12 @@ class _DirLoader:
 
     def prefetch(self, directories: list[Path]) -> None:
         """Parse every Terraform file of these directories that the cache does not hold,
-        in worker processes when there are enough of them (results in file order)."""
+        in worker processes when there are enough of them (results in file order), into the
+        cache. Parsing everything before evaluating anything also keeps memory down: each
+        file's parse tree is garbage as soon as it is written, before the long-lived
+        resources are built, so they do not end up scattered between its freed blocks."""
+        if self.jobs == 1 and self.cache.directory is None:
+            return  # nowhere to put them: each file is parsed when its directory is first loaded
         work: list[tuple[str, str, str]] = []
         for directory in directories:
             for path in _terraform_files(directory):
@@ -474,24 +551,29 @@ class _DirLoader:
         if not work:
             return
         results = None
-        if self.jobs > 1 and len(work) >= MIN_FILES_FOR_WORKERS:
+        pool_size = self.jobs if self.jobs > 1 else (1 if self.cache.directory is not None else 0)
+        if pool_size and len(work) >= MIN_FILES_FOR_WORKERS:
             from concurrent.futures import ProcessPoolExecutor
 
-            from tagcheck.sources.terraform import parser
+            if pool_size > 1:
+                from tagcheck.sources.terraform import parser
 
-            parser.load_grammar()  # once, before the workers fork, instead of once in each of them
+                parser.load_grammar()  # once, before the workers fork, instead of once in each of them
             try:
-                with ProcessPoolExecutor(max_workers=self.jobs) as pool:
-                    results = list(pool.map(_parse_to_plain, [(p, t) for p, t, _ in work],
-                                            chunksize=max(1, len(work) // (self.jobs * 8))))
+                with ProcessPoolExecutor(max_workers=pool_size, initializer=_use_cache,
+                                         initargs=(self.cache,)) as pool:
+                    results = list(pool.map(_parse_into_cache, work, chunksize=max(1, len(work) // (pool_size * 8))))
             except Exception:  # noqa: BLE001 - no processes here (sandbox, a worker killed): parse in this one
                 results = None
         if results is None:
-            results = [_parse_to_plain((p, t)) for p, t, _ in work]
-        for (path, _text, key), result in zip(work, results):
-            self._parsed[Path(path)] = result
-            if result[0] != "internal":  # a crash is not remembered: a fixed tagcheck parses again
-                self.cache.put(key, result)
+            results = [_parse_into_cache(item, self.cache) for item in work]
+        for (path, _text, _key), result in zip(work, results):
+            # a crash is not remembered: a fixed tagcheck parses again. What the cache holds is
+            # read back when its directory is loaded; only what it could not take stays here
+            if result[0] in ("ok", "stored"):
+                self._file_summaries[Path(path)] = result[2]
+            if result[0] != "stored":
+                self._parsed[Path(path)] = result
 
     def _parse_dir(self, directory: Path) -> ModuleDir:
         mod = ModuleDir(directory)
@@ -563,7 +645,10 @@ class _DirLoader:
             mod.problems.append(SourceProblem("TC001", message, Location(shown, line, line, column),
                                               {"column": column} if column else {}))
             return None
-        return ParsedFile(path, [Block.from_plain(b) for b in result[1]], text.splitlines())
+        # lines are kept only for suppression comments: most files have none, and a monorepo's
+        # text would otherwise stay in memory for the whole run
+        lines = text.splitlines() if "tagcheck:ignore" in text else []
+        return ParsedFile(path, [Block.from_plain(b) for b in result[1]], lines)
 
     def read_vars(self, path: Path) -> dict:
         return read_vars_file(path, self._parse_attributes, ParseError, self.max_file_bytes)
@@ -611,14 +696,36 @@ def _terraform_files(directory: Path, strict: bool = False) -> list[Path]:
     return files
 
 
+_WORKER_CACHE: ParseCache | None = None
+
+
+def _use_cache(cache: ParseCache) -> None:
+    """Worker initialiser: the cache the parses go into."""
+    global _WORKER_CACHE
+    _WORKER_CACHE = cache
+
+
+def _parse_into_cache(item: tuple[str, str, str], cache: ParseCache | None = None) -> tuple:
+    """Parse one file into the cache: ("stored", None, call summary) when it is there (the
+    parse itself is not sent back: the process that needs it reads it from the cache), else
+    the parse (see :func:`_parse_to_plain`)."""
+    path, text, key = item
+    cache = cache if cache is not None else _WORKER_CACHE
+    result = _parse_to_plain((path, text))
+    if result[0] != "internal" and cache is not None and cache.put(key, result):
+        return ("stored", None, result[2] if result[0] == "ok" else ((), False))
+    return result
+
+
 def _parse_to_plain(item: tuple[str, str]) -> tuple:
     """Worker: one file's text → its plain parse (marshal-able, picklable):
-    ("ok", blocks) | ("error", message, line, column) | ("internal", exception, message, where)."""
+    ("ok", blocks, call summary) | ("error", message, line, column) | ("internal", exception, message, where)."""
     from tagcheck.sources.terraform import parser
 
     path, text = item
     try:
-        return ("ok", [b.to_plain() for b in parser.parse_file(Path(path), text)])
+        blocks = parser.parse_file(Path(path), text)
+        return ("ok", [b.to_plain() for b in blocks], call_summary(blocks))
     except ParseError as exc:
         return ("error", exc.message, exc.line, exc.column)
     except RecursionError:

@@ -19,6 +19,7 @@ Decisions the provider leaves to us:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from tagcheck.catalog.taggable import TypeTagging, tagging_for
@@ -79,11 +80,11 @@ class _TagMerge:
         if isinstance(tags, Unknown) or not isinstance(tags, (dict, PartialMap)):
             reason = tags.reason if isinstance(tags, Unknown) else f"tags is a {type(tags).__name__}, not a map"
             # every key seen so far may be overridden by the unknown map
-            self.values = {k: TagValue(None, source, reason) for k in self.values}
+            self.values = {k: _tag(None, source, reason) for k in self.values}
             self.reason = reason
             return
         if isinstance(tags, PartialMap):
-            self.values = {k: TagValue(None, source, tags.reason) for k in self.values}
+            self.values = {k: _tag(None, source, tags.reason) for k in self.values}
             self.reason = tags.reason
             tags = tags.known
         for key, value in tags.items():
@@ -95,11 +96,18 @@ class _TagMerge:
 def _tag_value(value: Any, source: TagSource) -> TagValue:
     unknown = first_unknown(value)
     if unknown is not None:
-        return TagValue(None, source, unknown.reason)
+        return _tag(None, source, unknown.reason)
     try:
-        return TagValue(to_string(value), source)
+        return _tag(to_string(value), source, None)
     except EvalError:
-        return TagValue(None, source, f"tag value is a {type(value).__name__}, not a string")
+        return _tag(None, source, f"tag value is a {type(value).__name__}, not a string")
+
+
+@lru_cache(maxsize=1 << 16)
+def _tag(value: str | None, source: TagSource, reason: str | None) -> TagValue:
+    """One shared object per distinct tag value: the resources of a monorepo repeat a few
+    teams and environments tens of thousands of times (TagValue is immutable)."""
+    return TagValue(value, source, reason)
 
 
 def _tags_from_blocks(blocks: Any) -> Any:
