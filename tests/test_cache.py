@@ -152,3 +152,21 @@ def test_parsing_into_the_cache_in_a_worker_gives_the_same_result(tmp_path):
         there = scan([root], cwd=root, cache=cache, jobs=jobs)
         assert there.resources == here.resources and there.problems == here.problems
         assert len(list((tmp_path / f"cache{jobs}" / "parse").rglob("*"))) > MIN_FILES_FOR_WORKERS
+
+
+def test_with_workers_the_main_process_never_loads_the_parser(tmp_path):
+    from tagcheck.sources.terraform.source import MIN_FILES_FOR_WORKERS
+
+    root, cache_dir = tmp_path / "tf", tmp_path / "cache"
+    root.mkdir()
+    (root / "main.tf").write_text('provider "aws" {}\n' + TF)
+    (root / "terraform.tfvars").write_text('team = "data"\n')  # tfvars are parsed by the workers too
+    for i in range(MIN_FILES_FOR_WORKERS):
+        (root / f"f{i:02}.tf").write_text(f'resource "aws_sqs_queue" "q{i}" {{\n  tags = {{ team = "t{i}" }}\n}}\n')
+    code = ("import sys\nfrom pathlib import Path\nfrom tagcheck.sources.terraform.cache import ParseCache\n"
+            "from tagcheck.sources.terraform.source import scan\n"
+            f"result = scan([Path({str(root)!r})], cache=ParseCache(Path({str(cache_dir)!r})), jobs=2)\n"
+            "print(len(result.resources), sorted({r.tags.known_dict()['team'] for r in result.resources})[:1],"
+            " 'hcl2' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert out == [str(MIN_FILES_FOR_WORKERS + 1), "['data']", "False"]

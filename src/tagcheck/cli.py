@@ -71,7 +71,8 @@ def cli() -> None:
 @click.option("--diff-base", metavar="REF",
               help="Only resources changed since the merge base with git REF (e.g. origin/main).")
 @click.option("--jobs", "-j", type=click.IntRange(1, 256), default=None,
-              help="Processes for parsing files the cache does not hold (default: the number of CPUs).")
+              help="Worker processes for parsing and evaluating what the cache does not hold "
+                   "(default: the number of CPUs).")
 @click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path),
               help="Parse cache directory (default: $XDG_CACHE_HOME/tagcheck).")
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the parse cache.")

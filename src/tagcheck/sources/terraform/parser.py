@@ -101,11 +101,6 @@ def _parser() -> Lark:
 _GRAMMAR = "hcl2.lark"
 
 
-def load_grammar() -> None:
-    """Load the parser now (worker processes started after this inherit it)."""
-    _parser()
-
-
 class _TooDeep(Exception):
     def __init__(self, line: int | None):
         super().__init__(line)

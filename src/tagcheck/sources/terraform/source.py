@@ -534,9 +534,9 @@ class _DirLoader:
         resources are built, so they do not end up scattered between its freed blocks."""
         if self.jobs == 1 and self.cache.directory is None:
             return  # nowhere to put them: each file is parsed when its directory is first loaded
-        work: list[tuple[str, str, str]] = []
+        work: list[tuple[str, str, str, str]] = []  # (path, text, cache key, kind)
         for directory in directories:
-            for path in _terraform_files(directory):
+            for path in _terraform_files(directory) + _tfvars_files(directory):
                 try:
                     if self._too_large(path) is not None:
                         continue
@@ -545,9 +545,10 @@ class _DirLoader:
                 except (OSError, UnicodeDecodeError):
                     continue  # reported with its line when the directory is loaded
                 self._digests[path] = roots_cache.digest(data)
-                key = self.cache.key(_kind(path), data)
+                kind = _kind(path)
+                key = self.cache.key(kind, text.encode() if kind == "tfvars" else data)
                 if not self.cache.has(key):  # a cached parse is read only if a root needs it
-                    work.append((str(path), text, key))
+                    work.append((str(path), text, key, kind))
         if not work:
             return
         results = None
@@ -555,10 +556,8 @@ class _DirLoader:
         if pool_size and len(work) >= MIN_FILES_FOR_WORKERS:
             from concurrent.futures import ProcessPoolExecutor
 
-            if pool_size > 1:
-                from tagcheck.sources.terraform import parser
-
-                parser.load_grammar()  # once, before the workers fork, instead of once in each of them
+            # the grammar is not loaded here first: each worker loads it (~0.08 s, in parallel)
+            # and this process, which only reads the cache, never imports the parser at all
             try:
                 with ProcessPoolExecutor(max_workers=pool_size, initializer=_use_cache,
                                          initargs=(self.cache,)) as pool:
@@ -567,7 +566,7 @@ class _DirLoader:
                 results = None
         if results is None:
             results = [_parse_into_cache(item, self.cache) for item in work]
-        for (path, _text, _key), result in zip(work, results):
+        for (path, *_), result in zip(work, results):
             # a crash is not remembered: a fixed tagcheck parses again. What the cache holds is
             # read back when its directory is loaded; only what it could not take stays here
             if result[0] in ("ok", "stored"):
@@ -657,12 +656,7 @@ class _DirLoader:
         key = self.cache.key("tfvars", text.encode())
         result = self.cache.get(key)
         if result is None:
-            from tagcheck.sources.terraform import parser
-
-            try:
-                result = ("ok", parser.parse_attribute_file(text))
-            except ParseError as exc:
-                result = ("error", exc.message, exc.line, exc.column)
+            result = _parse_tfvars(text)
             self.cache.put(key, result)
         if result[0] == "error":
             raise ParseError(result[1], result[2], result[3])
@@ -670,7 +664,17 @@ class _DirLoader:
 
 
 def _kind(path: Path) -> str:
+    if path.name.endswith(".tfvars"):
+        return "tfvars"
     return "tf.json" if path.name.endswith(".json") else "tf"
+
+
+def _tfvars_files(directory: Path) -> list[Path]:
+    """HCL variable files a root may read (JSON ones need no parser)."""
+    try:
+        return sorted(p for p in directory.glob("*.tfvars") if p.is_file())
+    except OSError:
+        return []
 
 
 def _terraform_files(directory: Path, strict: bool = False) -> list[Path]:
@@ -696,6 +700,16 @@ def _terraform_files(directory: Path, strict: bool = False) -> list[Path]:
     return files
 
 
+def _parse_tfvars(text: str) -> tuple:
+    """A tfvars file's text → ("ok", attributes) | ("error", message, line, column)."""
+    from tagcheck.sources.terraform import parser
+
+    try:
+        return ("ok", parser.parse_attribute_file(text))
+    except ParseError as exc:
+        return ("error", exc.message, exc.line, exc.column)
+
+
 _WORKER_CACHE: ParseCache | None = None
 
 
@@ -705,15 +719,16 @@ def _use_cache(cache: ParseCache) -> None:
     _WORKER_CACHE = cache
 
 
-def _parse_into_cache(item: tuple[str, str, str], cache: ParseCache | None = None) -> tuple:
+def _parse_into_cache(item: tuple[str, str, str, str], cache: ParseCache | None = None) -> tuple:
     """Parse one file into the cache: ("stored", None, call summary) when it is there (the
     parse itself is not sent back: the process that needs it reads it from the cache), else
-    the parse (see :func:`_parse_to_plain`)."""
-    path, text, key = item
+    the parse (see :func:`_parse_to_plain`; a tfvars file's as ``_DirLoader._parse_attributes``
+    stores it)."""
+    path, text, key, kind = item
     cache = cache if cache is not None else _WORKER_CACHE
-    result = _parse_to_plain((path, text))
+    result = _parse_tfvars(text) if kind == "tfvars" else _parse_to_plain((path, text))
     if result[0] != "internal" and cache is not None and cache.put(key, result):
-        return ("stored", None, result[2] if result[0] == "ok" else ((), False))
+        return ("stored", None, result[2] if result[0] == "ok" and kind != "tfvars" else ((), False))
     return result
 
 
