@@ -119,10 +119,22 @@ def test_a_warm_run_imports_neither_the_parser_nor_the_schema_validator(tmp_path
     code = ("import sys, contextlib, io\nfrom tagcheck.cli import main\n"
             "with contextlib.redirect_stdout(io.StringIO()):\n"
             f"    main(['scan', {str(root)!r}, '--cache-dir', {str(cache_dir)!r}])\n"
-            "print(*[m in sys.modules for m in ('hcl2', 'lark', 'jsonschema', 'boto3')])")
+            "print(*[m in sys.modules for m in ('hcl2', 'lark', 'jsonschema', 'yaml', 'importlib.metadata', "
+            "'boto3')])")
     runs = [subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
             for _ in range(2)]
-    assert runs == [["True", "True", "True", "False"], ["False", "False", "False", "False"]]
+    assert runs[0][:4] == ["True", "True", "True", "True"] and runs[0][5] == "False"
+    assert runs[1] == ["False"] * 6  # warm: parse, policy YAML and its validation all come from the cache
+
+
+def test_installed_versions_are_what_importlib_metadata_reports():
+    from importlib.metadata import version
+
+    from tagcheck.sources.terraform.cache import installed_version
+
+    assert installed_version("hcl2", "python-hcl2") == version("python-hcl2")
+    assert installed_version("lark", "lark") == version("lark")
+    assert installed_version("no_such_module_here", "no-such-dist") == "unknown"
 
 
 def test_an_edited_policy_is_validated_again(tmp_path, capsys):

@@ -109,11 +109,24 @@ class _ExtendsResolver:
             raise PolicyError("policy file is not UTF-8 text", file=str(path)) from None
         except OSError as exc:
             raise PolicyError(f"cannot read policy file: {exc.strerror or exc}", file=str(path)) from None
-        doc = read_yaml_document(text, str(path))
+        doc = self._document(text, str(path))
         # Shipped policies are checked by the test suite; skipping them here keeps the
         # no-policy-file pre-commit run from importing jsonschema at all.
         if not trusted:
             self._validate(doc, text)
+        return doc
+
+    def _document(self, text: str, file: str) -> YamlDocument:
+        """The YAML read, or its data and key lines from the store when this very text was
+        read before (a warm run then does not import PyYAML)."""
+        store = self.validated
+        key = store.key("policy-document", text.encode("utf-8")) if store is not None else None
+        cached = store.get(key) if store is not None else None
+        if isinstance(cached, tuple) and len(cached) == 2 and isinstance(cached[1], dict):
+            return YamlDocument(file, cached[0], cached[1])
+        doc = read_yaml_document(text, file)
+        if store is not None:
+            store.put(key, (doc.data, doc.lines))  # False (not kept) for data marshal cannot hold
         return doc
 
     def _validate(self, doc: YamlDocument, text: str) -> None:
