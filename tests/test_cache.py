@@ -151,11 +151,11 @@ def test_an_edited_policy_is_validated_again(tmp_path, capsys):
 
 
 def test_parsing_into_the_cache_in_a_worker_gives_the_same_result(tmp_path):
-    from tagcheck.sources.terraform.source import MIN_FILES_FOR_WORKERS
+    from tagcheck.sources.terraform.loader import MIN_FILES_FOR_ONE_WORKER
 
     root = tmp_path / "tf"
     root.mkdir()
-    for i in range(MIN_FILES_FOR_WORKERS + 6):
+    for i in range(MIN_FILES_FOR_ONE_WORKER + 6):
         (root / f"f{i:02}.tf").write_text(f'resource "aws_sqs_queue" "q{i}" {{\n  tags = {{ team = "t{i}" }}\n}}\n')
     (root / "broken.tf").write_text('resource "aws_sqs_queue" "x" {\n')
     here = scan([root], cwd=root, jobs=1)
@@ -163,7 +163,7 @@ def test_parsing_into_the_cache_in_a_worker_gives_the_same_result(tmp_path):
         cache = ParseCache(tmp_path / f"cache{jobs}")
         there = scan([root], cwd=root, cache=cache, jobs=jobs)
         assert there.resources == here.resources and there.problems == here.problems
-        assert len(list((tmp_path / f"cache{jobs}" / "parse").rglob("*"))) > MIN_FILES_FOR_WORKERS
+        assert len(list((tmp_path / f"cache{jobs}" / "parse").rglob("*"))) > MIN_FILES_FOR_ONE_WORKER
 
 
 def test_with_workers_the_main_process_never_loads_the_parser(tmp_path):

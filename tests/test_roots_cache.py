@@ -178,12 +178,14 @@ def test_diff_base_can_still_read_the_modules_of_a_warm_scan(repo, tmp_path):
 
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_roots_evaluated_in_worker_processes_give_what_evaluating_here_gives(tmp_path, monkeypatch, jobs):
+    """(with one job only on scans large enough for the memory it saves to matter)"""
     from tagcheck.sources.terraform import source
 
     repo = tmp_path / "repo"
     (repo / "modules" / "app").mkdir(parents=True)
     (repo / "modules" / "app" / "main.tf").write_text(APP_TF)
-    for i in range(source.MIN_ROOTS_FOR_WORKERS + 2):
+    count = (source.MIN_ROOTS_FOR_WORKERS if jobs > 1 else source.MIN_ROOTS_FOR_ONE_WORKER) + 2
+    for i in range(count):
         (repo / f"live{i}").mkdir()
         (repo / f"live{i}" / "main.tf").write_text(ROOT_TF.replace('"ml"', f'"team{i}"'))
     here = scan([repo], cwd=repo)  # no cache: every root evaluated in this process
@@ -200,5 +202,19 @@ def test_roots_evaluated_in_worker_processes_give_what_evaluating_here_gives(tmp
     there = scan([repo], cwd=repo, cache=ParseCache(tmp_path / "cache"), jobs=jobs)
     evaluated_in = set(pids.read_text().split())
     assert str(os.getpid()) not in evaluated_in and 1 <= len(evaluated_in) <= jobs
-    assert there.resources == here.resources and len(here.resources) == source.MIN_ROOTS_FOR_WORKERS + 2
+    assert there.resources == here.resources and len(here.resources) == count
     assert there.problems == here.problems and there.directory_chains == here.directory_chains
+
+
+def test_one_job_on_a_small_scan_starts_no_worker(tmp_path, monkeypatch):
+    from tagcheck.sources.terraform import loader
+
+    def refuse(*_args, **_kwargs):
+        raise AssertionError("a worker pool was used")
+
+    monkeypatch.setattr(loader.Workers, "map", refuse)
+    (tmp_path / "main.tf").write_text(ROOT_TF.replace("../modules/app", "./app"))
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "main.tf").write_text(APP_TF)
+    result = scan([tmp_path], cwd=tmp_path, cache=ParseCache(tmp_path / ".cache"), jobs=1)
+    assert [r.address for r in result.resources] == ["module.app.aws_sqs_queue.q"]

@@ -20,6 +20,9 @@ from tagcheck.sources.terraform.syntax import Block, ParseError
 
 # Below this many files to parse, starting worker processes costs more than it saves.
 MIN_FILES_FOR_WORKERS = 24
+# With one job a worker brings no parallelism, only memory kept out of the main process: worth
+# it on large scans only; smaller ones are parsed here, each file when its directory is loaded.
+MIN_FILES_FOR_ONE_WORKER = 400
 
 # Files above this size are TC001 instead of being parsed (see source.py's docstring).
 DEFAULT_MAX_FILE_BYTES = 2 * 1024 * 1024
@@ -230,10 +233,11 @@ class DirLoader:
                 key = self.cache.key(kind, text.encode() if kind == "tfvars" else data)
                 if not self.cache.has(key):  # a cached parse is read only if a root needs it
                     work.append((str(path), text, key, kind))
-        if not work:
+        parallel = self.workers.size > 1
+        if not work or (not parallel and len(work) < MIN_FILES_FOR_ONE_WORKER):
             return
         results = None
-        if len(work) >= MIN_FILES_FOR_WORKERS:
+        if len(work) >= (MIN_FILES_FOR_WORKERS if parallel else MIN_FILES_FOR_ONE_WORKER):
             # the grammar is not loaded here first: each worker loads it (~0.08 s, in parallel)
             # and this process, which only reads the cache, never imports the parser at all
             results = self.workers.map(_parse_into_cache, work,

@@ -47,6 +47,9 @@ from tagcheck.sources.terraform.module import ModuleDir, ModuleEvaluator, RootIn
 
 # Below this many roots to evaluate, starting worker processes costs more than it saves.
 MIN_ROOTS_FOR_WORKERS = 8
+# With one job a worker brings no parallelism, only the memory saving (_evaluate_in_workers):
+# it is worth its start-up and the cache round trips on large scans only.
+MIN_ROOTS_FOR_ONE_WORKER = 40
 
 _SKIP_DIRS = {"node_modules", "__pycache__"}
 
@@ -105,6 +108,7 @@ def _scan(paths: list[Path], inputs: RootInputs, loader: DirLoader) -> Terraform
         else:
             stale.append((root, key))
     workers_ran = _evaluate_in_workers([root for root, key in stale if key is not None], inputs, loader)
+    loader.workers.close()  # done with them: idle workers would hold their memory while this one decodes
     for root, key in stale:
         entry = _lookup(root, inputs, loader)[1] if workers_ran and key is not None else None
         if entry is not None:
@@ -197,7 +201,8 @@ def _evaluate_in_workers(roots: list[Path], inputs: RootInputs, loader: "DirLoad
     short-lived objects, so the resources it reads back are packed densely instead of being
     scattered between their freed blocks (on a 10,000-file scan that was ~200 MB of RSS).
     False when nothing was done (no cache, few roots, no processes): the caller evaluates."""
-    if loader.cache.directory is None or len(roots) < MIN_ROOTS_FOR_WORKERS or not loader.workers.size:
+    minimum = MIN_ROOTS_FOR_WORKERS if loader.workers.size > 1 else MIN_ROOTS_FOR_ONE_WORKER
+    if loader.cache.directory is None or len(roots) < minimum or not loader.workers.size:
         return False
     loader.forget_all()  # what finding the roots parsed here is not needed again in this process
     count = loader.workers.size * 4
