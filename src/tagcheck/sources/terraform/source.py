@@ -316,15 +316,8 @@ def _calling_roots(directory: Path, loader: "DirLoader") -> list[Path]:
         return []
     callers_of: dict[Path, set[Path]] = {}
     for module_dir in _module_dirs(top):
-        for path in terraform_files(module_dir):
-            try:
-                data = path.read_bytes()
-            except OSError:
-                continue
-            for match in _LOCAL_SOURCE.finditer(data):
-                target = resolve_dir(module_dir / match.group(1).decode("utf-8", "replace"))
-                if target is not None:
-                    callers_of.setdefault(target, set()).add(module_dir)
+        for target in _sources_in_text(module_dir):
+            callers_of.setdefault(target, set()).add(module_dir)
     roots: list[Path] = []
     seen = {directory}
     todo = [directory]
@@ -348,17 +341,25 @@ def _likely_callees(directories: list[Path]) -> list[Path]:
     found = list(dict.fromkeys(directories))
     seen = set(found)
     for directory in found:  # grows while iterating: breadth-first through the calls
-        for path in terraform_files(directory):
-            try:
-                data = path.read_bytes()
-            except OSError:
-                continue
-            for match in _LOCAL_SOURCE.finditer(data):
-                target = resolve_dir(directory / match.group(1).decode("utf-8", "replace"))
-                if target is not None and target not in seen and target.is_dir():
-                    seen.add(target)
-                    found.append(target)
+        for target in _sources_in_text(directory):
+            if target not in seen and target.is_dir():
+                seen.add(target)
+                found.append(target)
     return found
+
+
+def _sources_in_text(directory: Path):
+    """The directories that local ``source = "./…"`` lines in a directory's files point at
+    (resolved; unusable paths skipped) — a text search, without parsing."""
+    for path in terraform_files(directory):
+        try:
+            data = path.read_bytes()
+        except OSError:
+            continue
+        for match in _LOCAL_SOURCE.finditer(data):
+            target = resolve_dir(directory / match.group(1).decode("utf-8", "replace"))
+            if target is not None:
+                yield target
 
 
 def _module_dirs(top: Path) -> list[Path]:
