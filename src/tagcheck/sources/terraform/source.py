@@ -82,13 +82,13 @@ def scan(paths: list[Path], inputs: RootInputs | None = None, cwd: Path | None =
          cache: ParseCache | None = None, jobs: int = 1, max_file_bytes: int | None = None) -> TerraformScan:
     """``cache``: where parsed files and evaluated roots are kept between runs (None: no
     cache); ``jobs``: worker processes for parsing and evaluating what the cache does not
-    have (with a cache at least one, see :func:`_evaluate_in_workers`); ``max_file_bytes``: files larger
-    than this are TC001 without being parsed (None: :data:`DEFAULT_MAX_FILE_BYTES`; 0: no
-    limit)."""
+    have (with a cache, one even for ``jobs=1`` on a large scan: see :func:`_evaluate_in_workers`);
+    ``max_file_bytes``: files larger than this are TC001 without being parsed (None:
+    :data:`DEFAULT_MAX_FILE_BYTES`; 0: no limit)."""
     inputs = inputs or RootInputs()
     limit = DEFAULT_MAX_FILE_BYTES if max_file_bytes is None else max_file_bytes
     cache = cache or ParseCache(None)
-    # with a cache, even --jobs 1 parses and evaluates in a worker (see _evaluate_in_workers)
+    # with a cache, even --jobs 1 has a worker, used on large scans only (see _evaluate_in_workers)
     workers = Workers(max(1, jobs) if cache.directory is not None else (jobs if jobs > 1 else 0), cache)
     try:
         return _scan(paths, inputs, DirLoader(cwd or Path.cwd(), cache, workers, limit))
