@@ -15,7 +15,9 @@ from pathlib import Path
 from tagcheck.model import Location, SourceProblem
 from tagcheck.sources.terraform import roots_cache
 from tagcheck.sources.terraform.cache import ParseCache
-from tagcheck.sources.terraform.module import ModuleDir, ParsedFile, call_summary, has_tfvars, read_vars_file
+from tagcheck.sources.terraform.module import (
+    ModuleDir, ParsedFile, call_summary, has_tfvars, read_vars_file, resolve_source,
+)
 from tagcheck.sources.terraform.syntax import Block, ParseError
 
 # Below this many files to parse, starting worker processes costs more than it saves.
@@ -187,9 +189,10 @@ class DirLoader:
         return self._summaries[directory]
 
     def resolve_source(self, directory: str, source: str) -> tuple[str | None, bool]:
-        """roots_cache.resolve_source, once per run for each call (roots share modules)."""
+        """(resolved directory, is a directory) of module.resolve_source, once per run for
+        each call (roots share modules)."""
         if (directory, source) not in self._sources:
-            self._sources[directory, source] = roots_cache.resolve_source(directory, source)
+            self._sources[directory, source] = resolve_source(directory, source)[:2]
         return self._sources[directory, source]
 
     def _summary_from_files(self, directory: Path) -> tuple[tuple[str, ...], bool] | None:

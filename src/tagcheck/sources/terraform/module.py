@@ -390,16 +390,13 @@ class ModuleEvaluator:
                     "TC003", f"module.{name}: remote source {source!r} is not fetched; its resources are not scanned",
                     location, {"module": f"{prefix}module.{name}", "source": source if isinstance(source, str) else None}))
             return Unknown(f"module.{name} (remote module, not scanned)")
-        try:
-            child_dir = (mod.directory / source).resolve()
-            exists = child_dir.is_dir()
-        except (OSError, ValueError, RuntimeError) as exc:  # a NUL byte, a name too long, a symlink loop
-            self.resolved_sources.append((str(mod.directory), source, None, False))
-            why = getattr(exc, "strerror", None) or str(exc)
+        resolved, exists, why = resolve_source(str(mod.directory), source)
+        self.resolved_sources.append((str(mod.directory), source, resolved, exists))
+        if resolved is None:
             self._report_once(parsed, block, SourceProblem(
                 "TC001", f"module.{name}: source {source!r} is not a usable path ({why}); not followed", location))
             return Unknown(f"module.{name} (source is not a usable path)")
-        self.resolved_sources.append((str(mod.directory), source, str(child_dir), exists))
+        child_dir = Path(resolved)
         if child_dir in stack:
             chain = " → ".join(self._display(d) for d in stack[stack.index(child_dir):] + (child_dir,))
             self._report_once(parsed, block, SourceProblem(
@@ -479,6 +476,17 @@ class ModuleEvaluator:
             return False
         self._visited_dirs.add(directory)
         return True
+
+
+def resolve_source(directory: str, source: str) -> tuple[str | None, bool, str | None]:
+    """Where a local module ``source`` leads: (the resolved directory, whether it is one, why
+    the path is not usable — a NUL byte, a name too long, a symbolic link loop). The evaluator
+    records the first two and the root cache checks them again with this same function."""
+    try:
+        child = (Path(directory) / source).resolve()
+        return str(child), child.is_dir(), None
+    except (OSError, ValueError, RuntimeError) as exc:
+        return None, False, getattr(exc, "strerror", None) or str(exc)
 
 
 def resolve_dir(path: Path) -> Path | None:

@@ -44,18 +44,10 @@ def root_key(cache, root: Path, cwd: Path, boundary: Path | None, inputs, max_fi
     return cache.key("root", "\0".join(parts).encode())
 
 
-def resolve_source(directory: str, source: str) -> tuple[str | None, bool]:
-    """Where a local module ``source`` leads, and whether it is a directory — as the
-    evaluator found it (the same resolution, so a recorded one can be checked again)."""
-    try:
-        child = (Path(directory) / source).resolve()
-        return str(child), child.is_dir()
-    except (OSError, ValueError, RuntimeError):
-        return None, False
-
-
 def still_valid(deps: tuple, fingerprint: Callable[[str], str],
-                resolve: Callable[[str, str], tuple[str | None, bool]] = resolve_source) -> bool:
+                resolve: Callable[[str, str], tuple[str | None, bool]]) -> bool:
+    """Every directory read still has its fingerprint, every local source still resolves
+    where it did (``resolve``: module.resolve_source's first two values)."""
     directories, sources = deps
     return (all(fingerprint(d) == fp for d, fp in directories)
             and all(resolve(d, s) == (child, exists) for d, s, child, exists in sources))
