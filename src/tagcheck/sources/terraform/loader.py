@@ -118,6 +118,7 @@ class DirLoader:
         self.max_file_bytes = max_file_bytes
         self._dirs: dict[Path, ModuleDir] = {}
         self._parsed: dict[Path, tuple] = {}  # file → ("ok", plain blocks) | ("error", message, line, column)
+        self._parsed_vars: dict[str, tuple] = {}  # tfvars content key → ("ok", attributes) | ("error", …)
         self._digests: dict[Path, str] = {}
         self._fingerprints: dict[str, str] = {}
         self._summaries: dict[Path, tuple] = {}
@@ -134,6 +135,7 @@ class DirLoader:
     def forget_all(self) -> None:
         self._dirs.clear()
         self._parsed.clear()
+        self._parsed_vars.clear()
 
     def forget(self, directory: Path) -> None:
         """Drop a parsed directory no later root needs (memory); loading it again re-reads it."""
@@ -248,9 +250,15 @@ class DirLoader:
         if results is None:
             results = [_parse_into_cache(item, self.cache) for item in work]
         self.cache.writes += sum(1 for result in results if result[0] == "stored")  # for prune()
-        for (path, *_), result in zip(work, results):
+        for (path, _, key, kind), result in zip(work, results):
             # a crash is not remembered: a fixed tagcheck parses again. What the cache holds is
-            # read back when its directory is loaded; only what it could not take stays here
+            # read back when its directory is loaded; only what it could not take (all of it
+            # with --no-cache) stays here. A tfvars parse has no call summary and is looked up
+            # by its content key, as _parse_attributes reads it.
+            if kind == "tfvars":
+                if result[0] != "stored":
+                    self._parsed_vars[key] = result
+                continue
             if result[0] in ("ok", "stored"):
                 self._file_summaries[Path(path)] = result[2]
             if result[0] != "stored":
@@ -336,7 +344,7 @@ class DirLoader:
 
     def _parse_attributes(self, text: str) -> dict:
         key = self.cache.key("tfvars", text.encode())
-        result = self.cache.get(key)
+        result = self._parsed_vars.pop(key, None) or self.cache.get(key)
         if result is None:
             result = _parse_tfvars(text)
             self.cache.put(key, result)
