@@ -152,8 +152,8 @@ def test_an_entry_of_another_shape_is_evaluated_again_and_rewritten(repo, tmp_pa
     for entry in (tmp_path / "cache" / "parse").rglob("*"):
         if entry.is_file():
             value = marshal.loads(entry.read_bytes())
-            if isinstance(value, tuple) and len(value) == 4:  # an evaluated root: (deps, resources, problems, chains)
-                entry.write_bytes(marshal.dumps(("deps", [("not", "a resource")], [], [])))
+            if isinstance(value, tuple) and len(value) == 6:  # an evaluated root: (deps, resources, problems, …)
+                entry.write_bytes(marshal.dumps(("deps", [("not", "a resource")], [], [], [], ())))
     again, cache = _scan(repo, tmp_path / "cache")
     assert again.resources == fresh.resources and cache.writes >= 1
 

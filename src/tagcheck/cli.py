@@ -68,6 +68,8 @@ def cli() -> None:
               help="Terraform variables file, as terraform plan -var-file (repeatable).")
 @click.option("--var", "variables", multiple=True, metavar="NAME=VALUE",
               help="Terraform variable, as terraform plan -var (repeatable).")
+@click.option("--workspace", metavar="NAME",
+              help="terraform.workspace for the scan (default: the one .terraform/environment records, else default).")
 @click.option("--diff-base", metavar="REF",
               help="Only resources changed since the merge base with git REF (e.g. origin/main).")
 @click.option("--jobs", "-j", type=click.IntRange(1, 256), default=None,
@@ -79,7 +81,7 @@ def cli() -> None:
 @click.option("--max-file-size", type=click.FloatRange(min=0), envvar="TAGCHECK_MAX_FILE_MB", metavar="MB",
               help="Files larger than this are reported (TC001) instead of parsed; 0: no limit. Default: 2.")
 def scan(paths, formats, outputs, fail_on, sort, docs_url, min_allocation, baseline_path, write_baseline, policy_path,
-         var_files, variables, diff_base, jobs, cache_dir, no_cache, max_file_size) -> None:
+         var_files, variables, workspace, diff_base, jobs, cache_dir, no_cache, max_file_size) -> None:
     """Check Terraform code (.tf, .tf.json) in PATHS (directories or files; default: .)."""
     from tagcheck.sources.terraform.module import RootInputs
     from tagcheck.sources.terraform.source import ScanInputError, scan as scan_terraform
@@ -88,7 +90,7 @@ def scan(paths, formats, outputs, fail_on, sort, docs_url, min_allocation, basel
     for var_file in var_files:
         if not var_file.is_file():
             raise BadInput(f"{var_file}: variables file not found")
-    inputs = RootInputs(list(var_files), _parse_vars(variables))
+    inputs = RootInputs(list(var_files), _parse_vars(variables), workspace)
     cache = _parse_cache(cache_dir, no_cache)
     policy = _load_policy(policy_path, paths[0], cache)
     try:
@@ -100,9 +102,26 @@ def scan(paths, formats, outputs, fail_on, sort, docs_url, min_allocation, basel
     if diff_base:
         resources, problems, info = _only_changed(scanned, diff_base, paths[0])
         info.update(_coverage_change_since(diff_base, paths, inputs, scanned.resources, policy, cache))
+    info.update(_scan_facts(scanned))
     _finish(resources, problems, policy, formats, outputs, fail_on, sort, info,
             baseline_path=baseline_path, write_baseline=write_baseline, docs_url=docs_url,
             min_allocation=min_allocation)
+
+
+def _scan_facts(scanned) -> dict:
+    """What the JSON summary says about how the Terraform was read: the workspace, and the
+    blocks that evaluated to no instance (nothing of them was checked)."""
+    names = {name for name, _ in scanned.workspaces.values()}
+    if len(names) <= 1:
+        name, origin = next(iter(scanned.workspaces.values()), ("default", "default"))
+        workspace: dict = {"workspace": name, "workspace_from": origin}
+    else:  # roots with different .terraform/environment files
+        workspace = {"workspace": {root: name for root, (name, _) in scanned.workspaces.items()},
+                     "workspace_from": ".terraform/environment"}
+    blocks = [{"address": z.address, "kind": z.kind, "file": z.location.file, "line": z.location.line,
+               "expression": z.expression, "value": z.value} for z in scanned.zero_instances]
+    blocks.sort(key=lambda b: (b["file"] or "", b["line"] or 0, b["address"]))
+    return {**workspace, "zero_instances": {"count": len(blocks), "blocks": blocks}}
 
 
 def _coverage_change_since(diff_base: str, paths: list[Path], inputs, after: list, policy, cache) -> dict:

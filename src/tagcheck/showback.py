@@ -110,9 +110,9 @@ def build(result: RunResult, policy, costs, *, top: int = TOP_FINDINGS, min_allo
             verdict = per_key.get(key)
             if verdict is None:
                 kind, value, reason = "not_taggable", None, None
-            elif verdict.status == "pass":
+            elif verdict.status == "pass" and verdict.value is not None:
                 kind, value, reason = "value", verdict.value, None
-            elif verdict.status == "unknown":
+            elif verdict.status in ("pass", "unknown"):  # a pass without a value: the key is set, to what is unknown
                 kind, value, reason = "unknown", None, None
             else:
                 kind, value, reason = "unallocated", None, verdict.status

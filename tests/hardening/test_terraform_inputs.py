@@ -317,13 +317,22 @@ def test_a_module_source_outside_the_repository_is_not_followed(tmp_path, monkey
 @pytest.mark.parametrize("source, fragment", [
     ("./\\u0000x", "embedded null byte"),
     ("./" + "x" * 5000, "File name too long"),
-    ("./nowhere", "source directory './nowhere' does not exist"),
 ])
 def test_unusable_module_sources_are_tc001(project, capsys, source, fragment):
     (project / "mod.tf").write_text(f'module "m" {{\n  source = "{source}"\n}}\n')
     status, findings, _ = cli(capsys)
     tc = compact(findings)
     assert [(r, f, line) for r, f, line, _ in tc] == [("TC001", "mod.tf", 1)] and fragment in tc[0][3]
+    assert_good_still_checked(findings)
+
+
+def test_a_missing_local_module_directory_is_tc004_not_a_parse_error(project, capsys):
+    (project / "mod.tf").write_text('module "m" {\n  source = "./nowhere"\n}\n')
+    status, findings, _ = cli(capsys)
+    tc = compact(findings)
+    assert [(r, f, line) for r, f, line, _ in tc] == [("TC004", "mod.tf", 1)]
+    assert "local source directory './nowhere' does not exist" in tc[0][3]
+    assert "not scanned" in tc[0][3]
     assert_good_still_checked(findings)
 
 
@@ -495,8 +504,9 @@ def test_an_evaluation_bug_is_tc000_and_other_roots_are_checked(tmp_path, monkey
     monkeypatch.setattr(ModuleEvaluator, "_resources", buggy)
     scanned = api_scan(tmp_path)
     assert [r.address for r in scanned.resources] == ["aws_sqs_queue.two"]
-    assert [(p.rule, p.location.file) for p in scanned.problems] == [("TC000", "one")]
-    assert "internal error evaluating module one: ZeroDivisionError: evaluation bug" in scanned.problems[0].message
+    # located at the block that could not be evaluated, not only at its root
+    assert [(p.rule, p.location.file, p.location.line) for p in scanned.problems] == [("TC000", "one/main.tf", 1)]
+    assert "internal error evaluating aws_sqs_queue.one: ZeroDivisionError: evaluation bug" in scanned.problems[0].message
     result = engine.run(scanned.resources, scanned.problems, load_policy(None, start=tmp_path))
     assert any(f.rule == "TC000" for f in result.findings)
 

@@ -5,6 +5,13 @@ Every required key of a taggable resource gets exactly one verdict, computed onc
 empty (TAG004), unknown with the reason (TAG005), hidden by ``ignore_tags`` (TAG006).
 One key never yields two findings: a near miss replaces "missing" for that key.
 
+Keys and values apart: a key written literally is present even when its value is unknown
+(``Owner = var.owner``): the key passes, and only a value check the policy has on it
+(allowed list or pattern) is unknown — reported as TAG005 about the value. Two keys
+that differ only in case or separators (``Team`` from the resource, ``team`` from
+``default_tags``) are both kept by AWS and split the resource's cost between two
+columns of the bill: a near miss (TAG003) even though the exact key is there too.
+
 TAG001 and TAG005 report once per resource with the list of keys (that is what a
 person fixes in one edit, and what a cost figure is attached to); TAG002/3/4/6 report
 once per key.
@@ -30,6 +37,7 @@ class Verdict:
     value: str | None = None
     found: str | None = None  # the near-miss key actually present
     reason: str | None = None
+    value_only: bool = False  # unknown: the key is present, only its value cannot be checked
 
 
 # id(tag set) → (tag set, policy, verdicts). Holding the tag set keeps its id from being
@@ -69,8 +77,13 @@ def _verdict(key: str, tags: TagSet, policy) -> Verdict:
         return Verdict(key, "hidden")
     tag = tags.values.get(key)
     if tag is not None:
+        twin = _case_twin(key, tuple(tags.values))
+        if twin is not None:
+            return Verdict(key, "near_miss", found=twin, value=tags.values[twin].value)
         if not tag.known:
-            return Verdict(key, "unknown", reason=tag.unknown_reason)
+            if key in policy.allowed:
+                return Verdict(key, "unknown", reason=tag.unknown_reason, value_only=True)
+            return Verdict(key, "pass", reason=tag.unknown_reason)  # present; any value will do
         if not (tag.value or "").strip():
             return Verdict(key, "empty", value=tag.value)
         allowed = policy.allowed.get(key)
@@ -83,6 +96,13 @@ def _verdict(key: str, tags: TagSet, policy) -> Verdict:
     if not tags.complete:
         return Verdict(key, "unknown", reason=tags.unknown_reason)
     return Verdict(key, "missing")
+
+
+@lru_cache(maxsize=8192)
+def _case_twin(key: str, present: tuple[str, ...]) -> str | None:
+    """Another present key that is ``key`` up to case and separators (``Team``, ``TEAM``)."""
+    target = _normal(key)
+    return next((k for k in present if k != key and _normal(k) == target), None)
 
 
 @lru_cache(maxsize=4096)
@@ -185,7 +205,15 @@ def check_not_allowed(resource: Resource, ctx: RuleContext) -> Iterable[Hit]:
 
 def check_near_miss(resource: Resource, ctx: RuleContext) -> Iterable[Hit]:
     for v in _tag_verdicts(resource, ctx):
-        if v.status == "near_miss":
+        if v.status != "near_miss":
+            continue
+        sources = _sources(resource)
+        if v.key in sources:  # both present: AWS keeps the two keys apart
+            yield Hit(f"tag key {v.found!r} ({sources[v.found]}) differs only in case or separators from required key "
+                      f"{v.key!r} ({sources[v.key]}): AWS keeps both, and cost reports read one of them", key=v.key,
+                      details={"expected": v.key, "found": v.found, "sources": {v.key: sources[v.key], v.found: sources[v.found]}},
+                      fix=f"rename the key {json.dumps(v.found)} to {json.dumps(v.key)}")
+        else:
             yield Hit(f"tag key {v.found!r} looks like a misspelling of required key {v.key!r}", key=v.key,
                       details={"expected": v.key, "found": v.found},
                       fix=f"rename the key {json.dumps(v.found)} to {json.dumps(v.key)}")
@@ -200,12 +228,21 @@ def check_empty(resource: Resource, ctx: RuleContext) -> Iterable[Hit]:
 
 
 def check_unknown(resource: Resource, ctx: RuleContext) -> Iterable[Hit]:
-    unknown = {v.key: v.reason for v in _tag_verdicts(resource, ctx) if v.status == "unknown"}
+    unknown = [v for v in _tag_verdicts(resource, ctx) if v.status == "unknown"]
     if not unknown:
         return
-    reasons = sorted(set(unknown.values()))
-    yield Hit(f"cannot verify tag{'s' if len(unknown) > 1 else ''} {', '.join(unknown)} statically: {'; '.join(reasons)}",
-              details={"unknown": list(unknown), "reason": reasons[0], "reasons": unknown})
+    keys = [v.key for v in unknown if not v.value_only]
+    values = [v.key for v in unknown if v.value_only]
+    reasons = sorted({v.reason for v in unknown})
+    what = []
+    if keys:
+        what.append(f"tag{'s' if len(keys) > 1 else ''} {', '.join(keys)}")
+    if values:
+        what.append(f"the value{'s' if len(values) > 1 else ''} of {', '.join(values)} against the allowed values")
+    details = {"unknown": [v.key for v in unknown], "reason": reasons[0], "reasons": {v.key: v.reason for v in unknown}}
+    if values:
+        details["value_only"] = values  # these keys are present
+    yield Hit(f"cannot verify {' or '.join(what)} statically: {'; '.join(reasons)}", details=details)
 
 
 def check_hidden(resource: Resource, ctx: RuleContext) -> Iterable[Hit]:
@@ -247,6 +284,12 @@ required `team` / `cost-center`. Cost-allocation tags are case-sensitive in AWS 
 near miss does not allocate cost. Reported instead of TAG001 for that key.
 
     tags = { Team = "ml", cost_center = "cc-1234" }   # TAG003 ×2: rename to team, cost-center
+
+It is reported even when the exact key is there too, from `default_tags`: AWS keeps both `Team`
+and `team`, and the bill shows the resource under whichever column the report reads.
+
+    default_tags { tags = { team = "web" } }
+    tags = { Team = "payments" }                      # TAG003: Team beside team
 """, check_near_miss),
     Rule("TAG004", "required-tag-empty", Severity.ERROR, Lever.TAGGING,
          "A required tag is present but its value is empty.",
@@ -263,7 +306,10 @@ the key is reported as unknown with that reference. A reusable module scanned on
 (`tags = merge(var.tags, {...})`) reports "supplied by the caller"; scan the root that calls it,
 or a plan (`tagcheck plan`), for a definite answer.
 
-    tags = { team = data.external.owner.result.team }   # TAG005: data.external.owner.result.team
+    tags = { team = data.external.owner.result.team }   # TAG005 when team has allowed values
+
+A key written literally is present whatever its value: `team = var.team` with `var.team` unset
+passes the presence check, and is TAG005 only when the policy constrains team's values.
 """, check_unknown),
     Rule("TAG006", "required-tag-ignored", Severity.WARNING, Lever.TAGGING,
          "A required tag key is hidden by the provider's ignore_tags.",

@@ -20,6 +20,7 @@ naming the function, never a Python ``TypeError`` escaping to the user.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping
@@ -55,13 +56,14 @@ class Scope:
     bindings: Mapping[str, Any] = field(default_factory=dict)
     _local_values: dict[str, Any] = field(default_factory=dict)
     _evaluating: list[str] = field(default_factory=list)
+    workspace: str = "default"  # terraform.workspace (--workspace, .terraform/environment)
 
     def child(self, **bindings: Any) -> "Scope":
         """Same module scope with extra names bound (locals stay shared and cached)."""
         merged = dict(self.bindings)
         merged.update(bindings)
         return Scope(self.variables, self.locals_exprs, self.path_module, self.path_root, self.modules, merged,
-                     self._local_values, self._evaluating)
+                     self._local_values, self._evaluating, self.workspace)
 
     def local(self, name: str) -> Any:
         if name in self._local_values:
@@ -75,7 +77,7 @@ class Scope:
         try:
             # locals never see each/count: evaluate them in the bare module scope
             bare = Scope(self.variables, self.locals_exprs, self.path_module, self.path_root, self.modules, {},
-                         self._local_values, self._evaluating)
+                         self._local_values, self._evaluating, self.workspace)
             value = evaluate(self.locals_exprs[name], bare)
         finally:
             self._evaluating.pop()
@@ -104,7 +106,7 @@ def first_unknown(value: Any) -> Unknown | None:
     if isinstance(value, list):
         for item in value:
             found = first_unknown(item)
-            if found:
+            if found is not None:  # an Unknown is falsy
                 return found
     return None
 
@@ -156,6 +158,58 @@ def render(expr: Any) -> str:
     if kind == "lit":
         return repr(expr[1])
     return "expression"
+
+
+def source_text(expr: Any, limit: int = 200) -> str:
+    """An expression written back as HCL (normalised spacing), for messages that quote it:
+    ``local.is_development ? 1 : 0``. Long texts are cut at ``limit`` characters."""
+    text = _unparse(expr)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _unparse(expr: Any) -> str:
+    kind = expr[0]
+    if kind == "lit":
+        return json.dumps(expr[1]) if isinstance(expr[1], str) else ("null" if expr[1] is None else to_string(expr[1]))
+    if kind == "ref":
+        return expr[1]
+    if kind == "attr":
+        return f"{_unparse(expr[1])}.{expr[2]}"
+    if kind == "index":
+        return f"{_unparse(expr[1])}[{_unparse(expr[2])}]"
+    if kind == "splat":
+        ops = "".join(f"[{_unparse(arg)}]" if op == "index" else f".{arg}" for op, arg in expr[2])
+        return f"{_unparse(expr[1])}[*]{ops}"
+    if kind == "call":
+        args = ", ".join(_unparse(a) for a in expr[2])
+        return f"{expr[1]}({args}{'...' if expr[3] else ''})"
+    if kind == "cond":
+        return f"{_operand(expr[1])} ? {_operand(expr[2])} : {_unparse(expr[3])}"
+    if kind == "bin":
+        return f"{_operand(expr[2])} {expr[1]} {_operand(expr[3])}"
+    if kind == "un":
+        return f"{expr[1]}{_operand(expr[2])}"
+    if kind == "tuple":
+        return "[" + ", ".join(_unparse(i) for i in expr[1]) + "]"
+    if kind == "object":
+        return "{" + ", ".join(f"{_unparse(k)} = {_unparse(v)}" for k, v in expr[1]) + "}"
+    if kind == "tpl":
+        return '"' + "".join(p if isinstance(p, str) else "${" + _unparse(p) + "}" for p in expr[1]) + '"'
+    if kind == "for":
+        _, key_var, value_var, coll, key_expr, value_expr, cond, grouping = expr
+        names = f"{key_var}, {value_var}" if key_var else value_var
+        body = (f"{_unparse(key_expr)} => {_unparse(value_expr)}{'...' if grouping else ''}"
+                if key_expr is not None else _unparse(value_expr))
+        tail = f" if {_unparse(cond)}" if cond is not None else ""
+        open_, close = ("{", "}") if key_expr is not None else ("[", "]")
+        return f"{open_}for {names} in {_unparse(coll)} : {body}{tail}{close}"
+    return "…"
+
+
+def _operand(expr: Any) -> str:
+    """The parser keeps no parentheses: put them back around compound operands."""
+    text = _unparse(expr)
+    return f"({text})" if expr[0] in ("bin", "cond") else text
 
 
 # --- forms -----------------------------------------------------------------------------
@@ -220,10 +274,17 @@ def _index(expr: Any, scope: Scope) -> Any:
     if isinstance(key, (Unknown, PartialMap)):
         return first_unknown(key)
     if isinstance(base, _Namespace):
-        if not isinstance(key, str):  # var[0], local[true]: names are strings
-            raise EvalError(f"{render(expr[1])}[{_show(key)}]: the key must be a name")
+        if not isinstance(key, str):
+            if len(base.path) == 1 and base.path[0] in _NAMED_ONLY:  # var[0], local[true]: names are strings
+                raise EvalError(f"{render(expr[1])}[{_show(key)}]: the key must be a name")
+            # an instance of a resource, data source or module: known only after apply
+            return Unknown(render(expr))
         return _get(base, key, scope, expr)
     return _lookup(base, key, expr)
+
+
+# root names whose attributes are names, never indexes
+_NAMED_ONLY = {"var", "local", "each", "count", "path", "terraform", "self"}
 
 
 def _show(value: Any) -> str:
@@ -252,7 +313,7 @@ def _namespace_attr(ns: _Namespace, name: Any, scope: Scope, expr: Any) -> Any:
     if root == "path" and name in ("module", "root", "cwd"):
         return scope.path_module if name == "module" else scope.path_root
     if root == "terraform" and name == "workspace":
-        return "default"
+        return scope.workspace
     if root == "module" and len(ns.path) == 1 and scope.modules is not None:
         return scope.modules(str(name))
     if root in ("data", "module") and len(ns.path) < (3 if root == "data" else 2):
@@ -361,7 +422,8 @@ def _bin(expr: Any, scope: Scope) -> Any:
 
 def _equals(left: Any, right: Any) -> Any:
     if not is_known(left) or not is_known(right):
-        return first_unknown(left) or first_unknown(right)
+        unknown = first_unknown(left)  # never `a or b`: an Unknown is falsy
+        return unknown if unknown is not None else first_unknown(right)
     return left == right
 
 
@@ -455,7 +517,7 @@ def _call(expr: Any, scope: Scope) -> Any:
         return Unknown(f"{name}() is not evaluated")
     fn = _FUNCTIONS.get(name)
     if fn is None:
-        return Unknown(f"function {name}() is not modelled")
+        return _unmodelled(name, arg_exprs, scope)
     args = [evaluate(a, scope) for a in arg_exprs]
     if expand and args:
         last = args.pop()
@@ -473,6 +535,19 @@ def _call(expr: Any, scope: Scope) -> Any:
         # ValueError, OverflowError, re.error, StopIteration … is Terraform's "Invalid
         # function argument", never a crash.
         raise EvalError(f"{name}(): invalid arguments ({type(exc).__name__}: {exc})") from None
+
+
+def _unmodelled(name: str, arg_exprs: tuple, scope: Scope) -> Unknown:
+    """A function tagcheck does not implement. When one of its arguments is unknown anyway,
+    that reference is the reason (``data.http.x``, not the function that received it)."""
+    try:
+        for arg in arg_exprs:
+            unknown = first_unknown(evaluate(arg, scope))
+            if unknown is not None:
+                return unknown
+    except EvalError:
+        pass
+    return Unknown(f"function {name}() is not modelled")
 
 
 def _try(arg_exprs: tuple, scope: Scope) -> Any:
@@ -684,8 +759,24 @@ def _toset(value: Any) -> Any:
     return _distinct(sorted(value, key=lambda v: (str(type(v)), v)) if all(isinstance(v, str) for v in value) else list(value))
 
 
+def _jsondecode(text: Any) -> Any:
+    if not isinstance(text, str):
+        raise EvalError(f"jsondecode() needs a string, not {_show(text)}")
+    try:
+        return json.loads(text)
+    except ValueError as exc:
+        raise EvalError(f"jsondecode(): invalid JSON ({exc.msg} at offset {exc.pos})") from None
+
+
+def _jsonencode(value: Any) -> str:
+    # Terraform writes object attributes in lexical order, without spaces
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
 _FUNCTIONS: dict[str, Callable[..., Any]] = {
     "merge": _merge,
+    "jsondecode": _known_args(_jsondecode),
+    "jsonencode": _known_args(_jsonencode),
     "lookup": _lookup_fn,
     "coalesce": _coalesce,
     "coalescelist": _coalescelist,

@@ -11,7 +11,19 @@ Root or reusable module? A directory evaluated as a root that declares no provid
 no backend and has no tfvars is taken to be a reusable module scanned on its own: its
 variables that have no default, or a null/empty default (``tags = {}``), are
 *supplied by the caller* — unknown, not empty — so ``tags = merge(var.tags, {…})``
-gives "unknown: supplied by the caller" instead of a wall of missing-tag errors.
+gives "unknown: supplied by the caller" instead of a wall of missing-tag errors. A
+directory with a provider block but no backend and no tfvars (a published module's
+``providers.tf``, an example, a component applied by a wrapper) leaves its map inputs to
+the caller the same way: ``default_tags { tags = merge(var.tags, {…}) }`` with
+``default = {}`` is unknown, not a wall of missing keys. A root with tfvars or a backend
+is applied as written: there ``default = {}`` means no extra tags.
+
+``terraform.workspace`` is ``--workspace``, else the root's ``.terraform/environment``,
+else "default" (:func:`selected_workspace`). A resource or module block whose ``count``
+or ``for_each`` gives no instance is recorded (:class:`ZeroInstances`) with the
+expression and its value, so a whole environment evaluated away is never silent. A tagcheck
+bug while evaluating one block is a TC000 at that block; the module's other blocks are
+still evaluated.
 
 Configuration errors Terraform itself would stop at are TC001 findings with the file and
 line, reported once per module directory, and never stop the run (hardening, issue #8):
@@ -24,8 +36,9 @@ line, reported once per module directory, and never stop the run (hardening, iss
 * ``resource``/``data`` blocks without two labels, ``module``/``variable``/``output``/
   ``provider`` blocks without one;
 * a local ``source`` that loops back to a module being evaluated (the finding names the
-  chain of directories), that nests more than :data:`MAX_MODULE_DEPTH` calls deep, that
-  is not a usable path (a NUL byte, a name too long) or whose directory does not exist.
+  chain of directories), that nests more than :data:`MAX_MODULE_DEPTH` calls deep, or that
+  is not a usable path (a NUL byte, a name too long). One whose directory does not exist
+  is TC004.
 
 A local ``source`` resolving outside the repository (the nearest directory above the root
 module holding ``.git``) is not followed: it is reported as TC003 ("not scanned", like a
@@ -46,7 +59,7 @@ from typing import Any, Callable
 
 from tagcheck.model import Location, Origin, Resource, SourceProblem, Unknown
 from tagcheck.sources.terraform.evaluate import (
-    EvalError, PartialMap, Scope, evaluate, evaluate_or_unknown, first_unknown, render, to_string,
+    EvalError, PartialMap, Scope, evaluate, evaluate_or_unknown, first_unknown, render, source_text, to_string,
 )
 from tagcheck.sources.terraform.syntax import MAX_NESTING, nesting_depth
 from tagcheck.sources.terraform.tags import ProviderConfig, effective_tags
@@ -91,6 +104,14 @@ class ModuleDir:
     def looks_like_reusable_module(self) -> bool:
         return not self.configures_a_root and not has_tfvars(self.directory)
 
+    @property
+    def leaves_inputs_to_caller(self) -> bool:
+        """No backend and no tfvars: whoever applies it (a module call, a wrapper such as
+        Terragrunt or Atmos, a pipeline's -var-file) supplies its inputs — even when it
+        configures a provider, as published modules' providers.tf and examples often do."""
+        backend = any(sub.type in ("backend", "cloud") for _, block in self.blocks("terraform") for sub in block.blocks)
+        return not backend and not has_tfvars(self.directory)
+
 
 def call_summary(blocks) -> tuple[tuple[str, ...], bool]:
     """(the ``source`` of each module call that is a local path, whether there is a
@@ -115,10 +136,37 @@ def has_tfvars(directory: Path) -> bool:
 
 @dataclass
 class RootInputs:
-    """Variable values from outside the code: --var-file files and --var NAME=VALUE."""
+    """Values from outside the code: --var-file files, --var NAME=VALUE, --workspace NAME."""
 
     var_files: list[Path] = field(default_factory=list)
     vars: dict[str, str] = field(default_factory=dict)
+    workspace: str | None = None
+
+
+def selected_workspace(root: Path, inputs: RootInputs) -> tuple[str, str]:
+    """(``terraform.workspace`` for this root, where it came from): ``--workspace``, else the
+    workspace ``terraform workspace select`` recorded in ``.terraform/environment``, else
+    "default" — as Terraform itself decides (TF_WORKSPACE is the CLI's to read)."""
+    if inputs.workspace:
+        return inputs.workspace, "--workspace"
+    try:
+        name = (root / ".terraform" / "environment").read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError):
+        name = ""
+    return (name, ".terraform/environment") if name else ("default", "default")
+
+
+@dataclass(frozen=True)
+class ZeroInstances:
+    """A resource or module block whose count / for_each evaluated to no instance at all:
+    nothing of it is checked, so the scan says so (with the expression and its value)."""
+
+    address: str  # Terraform's address of the block, without an instance key
+    kind: str  # "resource" | "module"
+    location: Location
+    expression: str  # e.g. "count = local.is_development ? 1 : 0"
+    value: str  # what it evaluated to: "0", "{}", "[]"
+    chain: tuple[str, ...]  # the module directories it was evaluated through, root first
 
 
 def instance_key(key: Any) -> str:
@@ -172,6 +220,8 @@ class ModuleEvaluator:
         # (directory, local source, resolved directory or None, is a directory): what the
         # result depends on besides the files read (roots_cache.py checks them again)
         self.resolved_sources: list[tuple[str, str, str | None, bool]] = []
+        self.zero_instances: list[ZeroInstances] = []
+        self.workspace: tuple[str, str] = ("default", "default")  # of the root being evaluated
 
     # --- roots ---------------------------------------------------------------------
 
@@ -181,16 +231,30 @@ class ModuleEvaluator:
             self.problems.extend(mod.problems)
         self._boundary = repository_top(directory.resolve())
         self._root_label = self._display(directory.resolve())  # one string shared by the root's resources
-        variables = self._root_variables(mod, inputs)
+        self.workspace = selected_workspace(directory, inputs)
+        try:
+            variables = self._root_variables(mod, inputs)
+        except Exception as exc:  # noqa: BLE001 - a tagcheck bug: the blocks are still evaluated
+            self.problems.append(internal_error(f"reading the variables of {self._display(directory)}", exc,
+                                                Location(self._display(directory))))
+            reason = "the root's variables could not be read (internal error, see TC000)"
+            variables = {name: Unknown(reason) for name in self._declared_variables(mod)}
         self._evaluate(mod, variables, {}, prefix="", stack=(directory.resolve(),), root=mod)
 
     def _root_variables(self, mod: ModuleDir, inputs: RootInputs) -> dict[str, Any]:
         declared = self._declared_variables(mod)
         reusable = mod.looks_like_reusable_module
+        from_caller = mod.leaves_inputs_to_caller
         values: dict[str, Any] = {}
         for name, decl in declared.items():
             if reusable and (not decl.has_default or decl.default in (None, {}, [], "")):
                 values[name] = Unknown(f"var.{name}: supplied by the caller (reusable module scanned on its own)")
+            elif from_caller and decl.is_empty_map_input:
+                # tags = var.tags / default_tags { tags = merge(var.tags, …) } with `default = {}`:
+                # what the caller passes decides — wherever the provider block is. (A root with
+                # tfvars or a backend is applied as it is: there `{}` means no extra tags.)
+                values[name] = Unknown(f"var.{name}: supplied by the caller (default {json.dumps(decl.default)}, "
+                                       "no value in tfvars or --var)")
             elif decl.has_default:
                 values[name] = decl.default
             else:
@@ -271,14 +335,35 @@ class ModuleEvaluator:
             return outputs[name]
 
         scope = Scope(variables=variables, locals_exprs=locals_exprs,
-                      path_module=os.path.relpath(mod.directory, root.directory), path_root=".", modules=module_outputs)
-        providers.update(self._providers(mod, scope, inherited))
+                      path_module=os.path.relpath(mod.directory, root.directory), path_root=".", modules=module_outputs,
+                      workspace=self.workspace[0])
+        try:
+            providers.update(self._providers(mod, scope, inherited))
+        except Exception as exc:  # noqa: BLE001 - a tagcheck bug: the resources are still reported
+            self.problems.append(internal_error(f"evaluating the provider blocks of {self._display(mod.directory)}",
+                                                exc, Location(self._display(mod.directory))))
+            reason = "the provider configuration could not be evaluated (internal error, see TC000)"
+            providers.update({ref: ProviderConfig(ref, Unknown(reason), Unknown(reason))
+                              for ref in ["aws", *(f"aws.{a}" for a in _provider_aliases(mod))]})
+        # one block's failure never loses the others: each is evaluated on its own
         for parsed, block in mod.blocks("resource"):
             if len(block.labels) == _LABELS["resource"]:
-                self._resources(parsed, block, scope, providers, prefix, stack)
+                self._guarded(parsed, block, prefix, lambda: self._resources(parsed, block, scope, providers, prefix, stack))
         for name in calls:
-            module_outputs(name)
+            parsed, block = calls[name]
+            self._guarded(parsed, block, prefix, lambda: module_outputs(name))
         return {block.labels[0]: self._attr(block, "value", scope) for _, block in mod.blocks("output") if block.labels}
+
+    def _guarded(self, parsed: ParsedFile, block, prefix: str, work: Callable[[], Any]) -> None:
+        """Run one block's evaluation; a tagcheck bug in it is a TC000 at that block."""
+        try:
+            work()
+        except RecursionError:
+            raise  # nested too deeply: the root as a whole is reported
+        except Exception as exc:  # noqa: BLE001
+            what = ("module." if block.type == "module" else "") + ".".join(block.labels)
+            self.problems.append(internal_error(f"evaluating {prefix}{what}", exc,
+                                                Location(self._display(parsed.path), block.line, block.end_line)))
 
     def _providers(self, mod: ModuleDir, scope: Scope, inherited: dict[str, ProviderConfig]) -> dict[str, ProviderConfig]:
         providers = dict(inherited)
@@ -321,7 +406,10 @@ class ModuleEvaluator:
             provider = ProviderConfig(provider_ref, Unknown(f"provider {provider_ref} is not configured"),
                                       Unknown(f"provider {provider_ref} is not configured"))
         suppressed = _suppressions(parsed.lines, block.line, block.end_line)
-        for suffix, bindings in self._instances(block, scope, f"{prefix}{rtype}.{name}", parsed):
+        instances = self._instances(block, scope, f"{prefix}{rtype}.{name}", parsed)
+        if not instances:
+            self._zero(block, "resource", f"{prefix}{rtype}.{name}", location, scope, stack)
+        for suffix, bindings in instances:
             inner = scope.child(**bindings)
             attrs = evaluate_body(block, inner, _RESOURCE_META)
             region = attrs.get("region") if "region" in attrs else provider.region
@@ -332,6 +420,14 @@ class ModuleEvaluator:
                 module=prefix[:-1] if prefix else "", provider=provider.ref, suppressed_rules=suppressed,
                 root=self._root_label,
             ))
+
+    def _zero(self, block, kind: str, address: str, location: Location, scope: Scope, stack: tuple[Path, ...]) -> None:
+        meta = "for_each" if "for_each" in block.attrs else "count"
+        expr = block.attrs[meta][0]
+        value = evaluate_or_unknown(expr, scope)
+        shown = json.dumps(value) if isinstance(value, (dict, list)) else to_string(value)
+        self.zero_instances.append(ZeroInstances(address, kind, location, f"{meta} = {source_text(expr)}", shown,
+                                                 tuple(str(d) for d in stack)))
 
     def _instances(self, block, scope: Scope, address: str, parsed: ParsedFile) -> list[tuple[str, dict[str, Any]]]:
         """count / for_each → [(address suffix, names bound in the instance)]."""
@@ -416,15 +512,20 @@ class ModuleEvaluator:
             return Unknown(f"module.{name} (outside the repository, not scanned)")
         if not exists:
             self._report_once(parsed, block, SourceProblem(
-                "TC001", f"module.{name}: source directory {source!r} does not exist", location))
-            return Unknown(f"module.{name} (source not found)")
+                "TC004", f"module.{name}: local source directory {source!r} does not exist "
+                         f"({self._display(child_dir)}); its resources are not scanned", location,
+                {"module": f"{prefix}module.{name}", "source": source, "resolved": self._display(child_dir)}))
+            return Unknown(f"module.{name} (local source {source!r} not found)")
         child = self._load_dir(child_dir)
         if child.problems and self._first_visit(child_dir):
             self.problems.extend(child.problems)
         declared = self._declared_variables(child)
         expanded = "count" in block.attrs or "for_each" in block.attrs
         results: dict[Any, Any] = {}
-        for suffix, bindings in self._instances(block, scope, f"{prefix}module.{name}", parsed):
+        instances = self._instances(block, scope, f"{prefix}module.{name}", parsed)
+        if not instances:
+            self._zero(block, "module", f"{prefix}module.{name}", location, scope, stack)
+        for suffix, bindings in instances:
             inner = scope.child(**bindings)
             variables = {n: (v.bind(v.default) if v.has_default else Unknown(f"var.{n} is not passed by module.{name}"))
                          for n, v in declared.items()}
@@ -476,6 +577,26 @@ class ModuleEvaluator:
             return False
         self._visited_dirs.add(directory)
         return True
+
+
+def internal_error(doing: str, exc: BaseException, location: Location) -> SourceProblem:
+    """A tagcheck bug met while reading Terraform: TC000 naming what was being done."""
+    import traceback
+
+    frames = traceback.extract_tb(exc.__traceback__)
+    where = f" at {frames[-1].name}:{frames[-1].lineno}" if frames else ""
+    return SourceProblem("TC000", f"internal error {doing}: {type(exc).__name__}: {exc}{where} "
+                                  "(a bug in tagcheck; please report it with this file)", location,
+                         {"exception": type(exc).__name__})
+
+
+def _provider_aliases(mod: ModuleDir) -> list[str]:
+    aliases = []
+    for _, block in mod.blocks("provider"):
+        expr = block.attrs.get("alias", (None,))[0]
+        if block.labels == ("aws",) and expr is not None and expr[0] == "lit" and isinstance(expr[1], str):
+            aliases.append(expr[1])
+    return aliases
 
 
 def resolve_source(directory: str, source: str) -> tuple[str | None, bool, str | None]:
@@ -672,6 +793,19 @@ class Variable:
     default: Any
     nullable: bool
     type_expr: Any
+
+    @property
+    def is_empty_map_input(self) -> bool:
+        """A map input left for the caller: ``default = {}`` (or ``null`` when the type says
+        map) — the shape of a ``tags`` variable. Other empty defaults (a null string, an
+        empty list, an ``object({…})`` whose optional attributes fill in) are ordinary
+        values, used as written."""
+        if not self.has_default or self.default not in (None, {}):
+            return False
+        kind = self.type_expr
+        if kind is None or kind == ("ref", "any"):
+            return self.default == {}
+        return kind[0] == "call" and kind[1] == "map"
 
     def bind(self, value: Any) -> Any:
         # nullable = false: passing null means "use the default" (Terraform ≥ 1.1)

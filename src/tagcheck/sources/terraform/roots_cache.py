@@ -3,9 +3,10 @@
 A root module's resources and problems depend only on what its evaluation read: the
 files of every module directory it loaded (the root and each local module it called,
 transitively), where each local ``source`` resolved to, the root's tfvars and the
-``--var-file``/``--var`` inputs, the repository boundary, the working directory (paths
+``--var-file``/``--var`` inputs, the workspace (``--workspace`` or the root's
+``.terraform/environment``), the repository boundary, the working directory (paths
 are shown relative to it), the file-size limit and tagcheck's version. The entry for a
-root is stored under a key made of the last five (:func:`root_key`) and carries the
+root is stored under a key made of the last six (:func:`root_key`) and carries the
 first two as *dependencies*: fingerprints of the directories (names and content hashes
 of their Terraform and tfvars files, or why one could not be read) and the resolved
 sources. It is used only when every dependency still holds — one edited file, one new
@@ -28,8 +29,9 @@ from typing import Any, Callable
 
 from tagcheck.model import Location, Origin, Resource, SourceProblem, TagSet, TagSource, TagValue, Unknown
 from tagcheck.sources.terraform.evaluate import PartialMap
+from tagcheck.sources.terraform.module import ZeroInstances, selected_workspace
 
-ENTRY_VERSION = 3  # bump when the shape of an entry changes
+ENTRY_VERSION = 4  # bump when the shape of an entry changes
 
 
 class Uncacheable(Exception):
@@ -39,7 +41,7 @@ class Uncacheable(Exception):
 def root_key(cache, root: Path, cwd: Path, boundary: Path | None, inputs, max_file_bytes: int,
              file_digest: Callable[[Path], str]) -> str:
     parts = [f"roots {ENTRY_VERSION}", str(root), str(cwd), str(boundary), str(max_file_bytes),
-             repr(sorted(inputs.vars.items()))]
+             repr(sorted(inputs.vars.items())), repr(selected_workspace(root, inputs))]
     parts += [f"{path}={file_digest(Path(path))}" for path in inputs.var_files]
     return cache.key("root", "\0".join(parts).encode())
 
@@ -187,6 +189,15 @@ def encode_problem(p: SourceProblem) -> tuple:
 def decode_problem(plain: tuple) -> SourceProblem:
     rule, message, location, details = plain
     return SourceProblem(rule, message, Location(*location), _dec_flagged(details))
+
+
+def encode_zero(z: ZeroInstances) -> tuple:
+    return (z.address, z.kind, _enc_location(z.location), z.expression, z.value, z.chain)
+
+
+def decode_zero(plain: tuple) -> ZeroInstances:
+    address, kind, location, expression, value, chain = plain
+    return ZeroInstances(address, kind, Location(*location), expression, value, tuple(chain))
 
 
 def problem_identity(p: SourceProblem) -> tuple:

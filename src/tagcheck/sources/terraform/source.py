@@ -43,7 +43,9 @@ from tagcheck.sources.terraform.loader import (  # noqa: F401 - re-exported for 
     DEFAULT_MAX_FILE_BYTES, MAX_FILE_ENV, MIN_FILES_FOR_WORKERS, DirLoader, Workers, is_terraform_file,
     terraform_files, worker_cache,
 )
-from tagcheck.sources.terraform.module import ModuleDir, ModuleEvaluator, RootInputs, repository_top, resolve_dir
+from tagcheck.sources.terraform.module import (
+    ModuleDir, ModuleEvaluator, RootInputs, ZeroInstances, internal_error, repository_top, resolve_dir,
+)
 
 # Below this many roots to evaluate, starting worker processes costs more than it saves.
 MIN_ROOTS_FOR_WORKERS = 8
@@ -69,6 +71,10 @@ class TerraformScan:
     module_dirs: set[Path] = field(default_factory=set)
     cwd: Path = field(default_factory=Path.cwd)
     load_module: Callable[[Path], ModuleDir] | None = None
+    # blocks whose count / for_each gave no instance (nothing of them is checked: say so)
+    zero_instances: list[ZeroInstances] = field(default_factory=list)
+    # root (as shown) → (terraform.workspace used, where it came from)
+    workspaces: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     def module(self, directory: Path) -> ModuleDir | None:
         """The parsed module in ``directory`` when it is one of the scan's (parsed on demand:
@@ -99,7 +105,7 @@ def scan(paths: list[Path], inputs: RootInputs | None = None, cwd: Path | None =
 def _scan(paths: list[Path], inputs: RootInputs, loader: DirLoader) -> TerraformScan:
     roots, focus, module_dirs, called = _roots(paths, loader)
     decoder = roots_cache.Decoder()
-    evaluated: dict[Path, tuple] = {}  # root → (resources, problems, directory chains, directories read)
+    evaluated: dict[Path, tuple] = {}  # root → (resources, problems, chains, directories read, zeros, workspace)
     stale: list[tuple[Path, str | None]] = []
     for root in roots:
         key, entry = _lookup(root, inputs, loader)
@@ -114,18 +120,22 @@ def _scan(paths: list[Path], inputs: RootInputs, loader: DirLoader) -> Terraform
         if entry is not None:
             evaluated[root] = _decode(entry, decoder)
         else:  # no cache, a worker could not store it, or no workers: evaluate it here
-            evaluated[root] = _evaluate(root, inputs, loader, key)[:4]
+            evaluated[root] = _evaluate(root, inputs, loader, key)[:6]
             if root not in called:
                 loader.forget(root)  # a root is evaluated once; the modules it calls may be shared
     resources: list[Resource] = []
     problems: list[SourceProblem] = []
     chains: dict[str, tuple[Path, ...]] = {}
+    zeros: list[ZeroInstances] = []
+    workspaces: dict[str, tuple[str, str]] = {}
     for root in roots:  # in the order of the roots, however they were evaluated
-        r, p, c, read = evaluated.pop(root)
+        r, p, c, read, z, workspace = evaluated.pop(root)
         resources.extend(r)
         problems.extend(p)
         chains.update(c)
         module_dirs.update(read)
+        zeros.extend(z)
+        workspaces[loader.display(root)] = workspace
     loader.cache.prune()
     loader.forget_all()  # the engine needs resources, not syntax; --diff-base loads what it reads again
     problems = list({roots_cache.problem_identity(p): p for p in problems}.values())
@@ -135,7 +145,8 @@ def _scan(paths: list[Path], inputs: RootInputs, loader: DirLoader) -> Terraform
         context = focus.callers - (set(roots) - focus.callers)
         problems = [p for p in problems if p.location.file is None
                     or (loader.cwd / p.location.file).resolve().parent not in context]
-    return TerraformScan(resources, problems, roots, chains, module_dirs, loader.cwd, loader.load)
+        zeros = [z for z in zeros if Path(z.chain[0]) not in focus.callers or not focus.isdisjoint(map(Path, z.chain))]
+    return TerraformScan(resources, problems, roots, chains, module_dirs, loader.cwd, loader.load, zeros, workspaces)
 
 
 # --- evaluating roots: from the cache, in worker processes, or here ---------------------------
@@ -157,15 +168,17 @@ def _lookup(root: Path, inputs: RootInputs, loader: "DirLoader") -> tuple[str | 
 
 
 def _decode(entry: tuple, decoder: roots_cache.Decoder):
-    """A cached root → (resources, problems, directory chains, module directories read)."""
-    deps, resources, problems, chains = entry
+    """A cached root → (resources, problems, directory chains, module directories read,
+    blocks with zero instances, workspace)."""
+    deps, resources, problems, chains, zeros, workspace = entry
     return ([decoder.resource(r) for r in resources], [roots_cache.decode_problem(p) for p in problems],
-            {a: decoder.chain(c) for a, c in chains}, decoder.chain(tuple(d for d, _ in deps[0])))
+            {a: decoder.chain(c) for a, c in chains}, decoder.chain(tuple(d for d, _ in deps[0])),
+            [roots_cache.decode_zero(z) for z in zeros], tuple(workspace))
 
 
 def _evaluate(root: Path, inputs: RootInputs, loader: "DirLoader", key: str | None):
     """Evaluate one root → (resources, problems, directory chains, module directories read,
-    whether it was stored under ``key``)."""
+    blocks with zero instances, workspace, whether it was stored under ``key``)."""
     loaded: list[Path] = []
 
     def load(directory: Path) -> ModuleDir:
@@ -177,7 +190,7 @@ def _evaluate(root: Path, inputs: RootInputs, loader: "DirLoader", key: str | No
     try:
         evaluator.evaluate_root(root, inputs)
     except Exception as exc:  # noqa: BLE001 - a tagcheck bug: report it, check the other roots
-        evaluator.problems.append(_internal_error(f"evaluating module {loader.display(root)}", exc,
+        evaluator.problems.append(internal_error(f"evaluating module {loader.display(root)}", exc,
                                                   Location(loader.display(root))))
         key = None  # a crash is not remembered: a fixed tagcheck evaluates again
     stored = False
@@ -188,10 +201,13 @@ def _evaluate(root: Path, inputs: RootInputs, loader: "DirLoader", key: str | No
             stored = loader.cache.put(key, (deps, [roots_cache.encode_resource(r) for r in evaluator.resources],
                                             [roots_cache.encode_problem(p) for p in evaluator.problems],
                                             [(a, tuple(str(d) for d in c))
-                                             for a, c in evaluator.directory_chains.items()]))
+                                             for a, c in evaluator.directory_chains.items()],
+                                            [roots_cache.encode_zero(z) for z in evaluator.zero_instances],
+                                            evaluator.workspace))
         except roots_cache.Uncacheable:
             pass
-    return evaluator.resources, evaluator.problems, evaluator.directory_chains, loaded, stored
+    return (evaluator.resources, evaluator.problems, evaluator.directory_chains, loaded, evaluator.zero_instances,
+            evaluator.workspace, stored)
 
 
 def _evaluate_in_workers(roots: list[Path], inputs: RootInputs, loader: "DirLoader") -> bool:
@@ -223,20 +239,9 @@ def _evaluate_batch(job: tuple) -> int:
     for root in roots:
         key, entry = _lookup(root, inputs, loader)  # another run may have stored it meanwhile
         if key is not None and entry is None:
-            stored += _evaluate(root, inputs, loader, key)[4]
+            stored += _evaluate(root, inputs, loader, key)[6]
         loader.forget(root)
     return stored
-
-
-def _internal_error(doing: str, exc: BaseException, location: Location) -> SourceProblem:
-    import traceback
-
-    frames = traceback.extract_tb(exc.__traceback__)
-    where = f" at {frames[-1].name}:{frames[-1].lineno}" if frames else ""
-    return SourceProblem("TC000", f"internal error {doing}: {type(exc).__name__}: {exc}{where} "
-                                  "(a bug in tagcheck; please report it with this file)", location,
-                         {"exception": type(exc).__name__})
-
 
 def _parse_expression(text: str):
     from tagcheck.sources.terraform import parser  # only --var values that look like HCL need it

@@ -2,6 +2,12 @@ provider "aws" {
   region = "us-east-1"
 }
 
+# A root applied as written (it has a backend), so var.override_tags really is null here:
+# without a backend or tfvars it would be left to the caller (unknown).
+terraform {
+  backend "s3" {}
+}
+
 variable "override_tags" {
   type    = map(string)
   default = null
