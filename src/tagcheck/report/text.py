@@ -86,6 +86,11 @@ def summary_line(result: RunResult) -> str:
                        ("skipped_deleted", "{} resources the plan deletes skipped")):
         if scan.get(key):
             line += "; " + label.format(scan[key])
+    zero = (scan.get("zero_instances") or {}).get("count")
+    if zero:  # nothing of them was checked: never silent (the JSON lists them with their expression)
+        workspace = scan.get("workspace")
+        at = f" in workspace {workspace!r}" if isinstance(workspace, str) else ""
+        line += f"; {zero} resource or module block{'s' if zero != 1 else ''} with zero instances{at} (count/for_each)"
     fixed = (summary.get("baseline") or {}).get("fixed") or []
     if fixed:
         line += f"; {len(fixed)} baseline entries no longer occur (rewrite it with --write-baseline to shrink it)"
