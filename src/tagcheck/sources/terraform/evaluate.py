@@ -773,7 +773,136 @@ def _jsonencode(value: Any) -> str:
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
+def _bad_args(name: str):
+    raise EvalError(f"{name}(): invalid arguments")
+
+
+def _one(items: Any) -> Any:
+    if not isinstance(items, list):
+        raise EvalError(f"one() needs a list or set, not {_show(items)}")
+    if len(items) > 1:
+        raise EvalError(f"one(): the list has {len(items)} elements, at most one is allowed")
+    return items[0] if items else None
+
+
+def _strings(items: Any, name: str) -> list[str]:
+    if not isinstance(items, list):
+        raise EvalError(f"{name}() needs a list or set, not {_show(items)}")
+    return [to_string(i) for i in items]
+
+
+def _set_op(name: str, combine: Callable[[set, set], set]) -> Callable[..., list]:
+    """setintersection/setunion/setsubtract of string sets: a set of strings is in lexical order."""
+    def op(first: Any, *rest: Any) -> list:
+        result = set(_strings(first, name))
+        for other in rest:
+            result = combine(result, set(_strings(other, name)))
+        return sorted(result)
+    return op
+
+
+def _basename(path: str) -> str:
+    """Go's filepath.Base, which Terraform uses: trailing slashes do not count."""
+    stripped = path.rstrip("/")
+    if not stripped:
+        return "/" if path else "."
+    return stripped.rsplit("/", 1)[-1]
+
+
+def _dirname(path: str) -> str:
+    """Go's filepath.Dir: everything before the last element, cleaned ("." when none)."""
+    import posixpath
+
+    head = path[: path.rfind("/") + 1] if "/" in path else ""
+    cleaned = posixpath.normpath(head) if head else "."
+    return "/" + cleaned.lstrip("/") if cleaned.startswith("//") else cleaned
+
+
+def _captures(match: re.Match) -> Any:
+    """regex()'s result: the match without groups, a map of named groups, else a list."""
+    if match.re.groupindex:
+        return {name: match.group(name) for name in match.re.groupindex}
+    if match.re.groups:
+        return list(match.groups())
+    return match.group(0)
+
+
+def _regex(pattern: str, text: str) -> Any:
+    match = re.search(pattern, text)
+    if match is None:
+        raise EvalError("regex(): the pattern did not match")
+    return _captures(match)
+
+
+def _formatlist(fmt: str, *args: Any) -> list:
+    lengths = {len(a) for a in args if isinstance(a, list)}
+    if len(lengths) > 1:
+        raise EvalError("formatlist(): the lists must all have the same length")
+    count = lengths.pop() if lengths else 1
+    return [_format(fmt, *(a[i] if isinstance(a, list) else a for a in args)) for i in range(count)]
+
+
+def _cidrsubnet(prefix: str, newbits: Any, netnum: Any) -> str:
+    import ipaddress
+
+    network = ipaddress.ip_network(prefix, strict=False)
+    bits, number = _whole_number(newbits), _whole_number(netnum)
+    length = network.prefixlen + bits
+    if bits < 0 or length > network.max_prefixlen or not 0 <= number < 2 ** bits:
+        raise EvalError(f"cidrsubnet(): cannot make subnet {number} of {bits} more bits in {prefix}")
+    address = network.network_address + number * 2 ** (network.max_prefixlen - length)
+    return f"{address}/{length}"
+
+
+def _bools(items: Any, name: str) -> list[bool]:
+    if not isinstance(items, list):
+        raise EvalError(f"{name}() needs a list, not {_show(items)}")
+    return [i if isinstance(i, bool) else _to_bool(i) for i in items]
+
+
+def _base64decode(text: str) -> str:
+    import base64
+    import binascii
+
+    try:
+        return base64.b64decode(text, validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError):
+        raise EvalError("base64decode(): not base64 of UTF-8 text") from None
+
+
+def _sum(items: Any) -> Any:
+    if not isinstance(items, list) or not items:
+        raise EvalError("sum() needs a non-empty list of numbers")
+    return sum(_number(i) for i in items)
+
+
 _FUNCTIONS: dict[str, Callable[..., Any]] = {
+    "one": _known_args(_one),
+    "sort": _known_args(lambda items: sorted(_strings(items, "sort"))),
+    "reverse": _known_args(lambda items: list(reversed(items)) if isinstance(items, list) else _bad_args("reverse")),
+    "slice": _known_args(lambda items, start, end: items[_whole_number(start):_whole_number(end)]
+                         if isinstance(items, list) and 0 <= _whole_number(start) <= _whole_number(end) <= len(items)
+                         else _bad_args("slice")),
+    "setintersection": _known_args(_set_op("setintersection", set.intersection)),
+    "setunion": _known_args(_set_op("setunion", set.union)),
+    "setsubtract": _known_args(_set_op("setsubtract", set.difference)),
+    "basename": _known_args(lambda p: _basename(to_string(p))),
+    "dirname": _known_args(lambda p: _dirname(to_string(p))),
+    "startswith": _known_args(lambda s, prefix: to_string(s).startswith(to_string(prefix))),
+    "endswith": _known_args(lambda s, suffix: to_string(s).endswith(to_string(suffix))),
+    "strcontains": _known_args(lambda s, part: to_string(part) in to_string(s)),
+    "regex": _known_args(lambda pattern, s: _regex(to_string(pattern), to_string(s))),
+    "regexall": _known_args(lambda pattern, s: [_captures(m) for m in re.finditer(to_string(pattern), to_string(s))]),
+    "formatlist": _known_args(_formatlist),
+    "cidrsubnet": _known_args(lambda prefix, newbits, netnum: _cidrsubnet(to_string(prefix), newbits, netnum)),
+    "alltrue": _known_args(lambda items: all(_bools(items, "alltrue"))),
+    "anytrue": _known_args(lambda items: any(_bools(items, "anytrue"))),
+    "sum": _known_args(_sum),
+    "base64encode": _known_args(lambda s: __import__("base64").b64encode(to_string(s).encode()).decode("ascii")),
+    "base64decode": _known_args(lambda s: _base64decode(to_string(s))),
+    # sensitivity is not a value: the same string either way
+    "sensitive": lambda value: value,
+    "nonsensitive": lambda value: value,
     "merge": _merge,
     "jsondecode": _known_args(_jsondecode),
     "jsonencode": _known_args(_jsonencode),
