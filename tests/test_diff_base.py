@@ -93,3 +93,18 @@ def test_min_allocation_both_sides(repo, capsys):
     assert "meets --min-allocation" in capsys.readouterr().err
     assert main(["scan", str(repo), "--fail-on", "never", "--min-allocation", "90"]) == 1
     assert "below --min-allocation" in capsys.readouterr().err
+
+
+def test_zero_instance_blocks_are_listed_only_for_the_changed_files(repo, capsys):
+    (repo / "modules" / "training" / "gated.tf").write_text(
+        'resource "aws_sqs_queue" "gated" {\n  count = terraform.workspace == "dev" ? 1 : 0\n}\n')
+    _git(repo, "add", ".")
+    _git(repo, "commit", "-qm", "base has a gated queue")
+    _git(repo, "branch", "-f", "main")
+    (repo / "modules" / "data" / "gated.tf").write_text(
+        'resource "aws_sqs_queue" "new_gated" {\n  count = 0\n}\n')
+    doc = _findings(capsys, repo)
+    blocks = doc["summary"]["scan"]["zero_instances"]["blocks"]
+    assert [b["address"] for b in blocks] == ["module.data.aws_sqs_queue.new_gated"]
+    full = json.loads((main(["scan", str(repo), "-f", "json", "--fail-on", "never"]), capsys.readouterr().out)[1])
+    assert full["summary"]["scan"]["zero_instances"]["count"] == 2

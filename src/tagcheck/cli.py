@@ -99,18 +99,21 @@ def scan(paths, formats, outputs, fail_on, sort, docs_url, min_allocation, basel
     except ScanInputError as exc:
         raise BadInput(str(exc)) from None
     resources, problems, info = scanned.resources, scanned.problems, {"source": "terraform"}
+    zeros = scanned.zero_instances
     if diff_base:
-        resources, problems, info = _only_changed(scanned, diff_base, paths[0])
+        resources, problems, info, files = _only_changed(scanned, diff_base, paths[0])
         info.update(_coverage_change_since(diff_base, paths, inputs, scanned.resources, policy, cache))
-    info.update(_scan_facts(scanned))
+        zeros = [z for z in zeros if (scanned.cwd / z.location.file).resolve() in files]
+    info.update(_scan_facts(scanned, zeros))
     _finish(resources, problems, policy, formats, outputs, fail_on, sort, info,
             baseline_path=baseline_path, write_baseline=write_baseline, docs_url=docs_url,
             min_allocation=min_allocation)
 
 
-def _scan_facts(scanned) -> dict:
+def _scan_facts(scanned, zeros: list) -> dict:
     """What the JSON summary says about how the Terraform was read: the workspace, and the
-    blocks that evaluated to no instance (nothing of them was checked)."""
+    blocks that evaluated to no instance (nothing of them was checked; with --diff-base, those
+    in the changed files)."""
     names = {name for name, _ in scanned.workspaces.values()}
     if len(names) <= 1:
         name, origin = next(iter(scanned.workspaces.values()), ("default", "default"))
@@ -119,7 +122,7 @@ def _scan_facts(scanned) -> dict:
         workspace = {"workspace": {root: name for root, (name, _) in scanned.workspaces.items()},
                      "workspace_from": ".terraform/environment"}
     blocks = [{"address": z.address, "kind": z.kind, "file": z.location.file, "line": z.location.line,
-               "expression": z.expression, "value": z.value} for z in scanned.zero_instances]
+               "expression": z.expression, "value": z.value} for z in zeros]
     blocks.sort(key=lambda b: (b["file"] or "", b["line"] or 0, b["address"]))
     return {**workspace, "zero_instances": {"count": len(blocks), "blocks": blocks}}
 
@@ -176,7 +179,7 @@ def _only_changed(scanned, diff_base: str, first_path: Path):
     problems = [p for p in scanned.problems
                 if p.location.file is None or (scanned.cwd / p.location.file).resolve() in files]
     info = {"source": "terraform", "diff_base": diff_base, "skipped_unchanged": len(scanned.resources) - len(resources)}
-    return resources, problems, info
+    return resources, problems, info, files
 
 
 @cli.command("plan")
