@@ -23,7 +23,7 @@ from typing import Any
 
 from tagcheck import __version__
 
-PLAIN_FORM_VERSION = 2  # bump when parser.py's output shape changes
+PLAIN_FORM_VERSION = 3  # bump when parser.py's output shape (or the call summary with it) changes
 DEFAULT_MAX_BYTES = 256 * 1024 * 1024
 
 

@@ -310,8 +310,10 @@ def _namespace_attr(ns: _Namespace, name: Any, scope: Scope, expr: Any) -> Any:
     # each/count are bound as plain maps when the block has for_each/count
     if root in ("each", "count") and len(ns.path) == 1:
         raise EvalError(f"{root}.{name} is only valid in a block with {'for_each' if root == 'each' else 'count'}")
-    if root == "path" and name in ("module", "root", "cwd"):
+    if root == "path" and name in ("module", "root"):
         return scope.path_module if name == "module" else scope.path_root
+    if root == "path" and name == "cwd":  # an absolute path on the machine that runs terraform
+        return Unknown("path.cwd (the directory terraform runs in)")
     if root == "terraform" and name == "workspace":
         return scope.workspace
     if root == "module" and len(ns.path) == 1 and scope.modules is not None:

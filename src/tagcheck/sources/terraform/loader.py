@@ -123,7 +123,7 @@ class DirLoader:
         self._fingerprints: dict[str, str] = {}
         self._summaries: dict[Path, tuple] = {}
         self._sources: dict[tuple[str, str], tuple[str | None, bool]] = {}
-        self._file_summaries: dict[Path, tuple[tuple[str, ...], bool]] = {}  # from this run's parses
+        self._file_summaries: dict[Path, tuple[tuple[str, ...], bool, bool]] = {}  # from this run's parses
 
     def display(self, path: Path) -> str:
         try:
@@ -175,13 +175,14 @@ class DirLoader:
             self._fingerprints[key] = roots_cache.digest("\0".join(parts).encode())
         return self._fingerprints[key]
 
-    def _summary(self, directory: Path) -> tuple[tuple[str, ...], bool]:
-        """(local module sources, configures a root) of a (resolved) directory — cached by
-        its fingerprint, so finding the roots of an unchanged repository parses nothing."""
+    def _summary(self, directory: Path) -> tuple[tuple[str, ...], bool, bool]:
+        """(local module sources, configures a root, has a backend) of a (resolved)
+        directory — cached by its fingerprint, so finding the roots of an unchanged
+        repository parses nothing."""
         if directory not in self._summaries:
             key = self.cache.key("module-summary", self.fingerprint(directory).encode())
             summary = self.cache.get(key)
-            if not (isinstance(summary, tuple) and len(summary) == 2):
+            if not (isinstance(summary, tuple) and len(summary) == 3):
                 summary = self._summary_from_files(directory)
                 if summary is None:
                     mod = self.load(directory)
@@ -197,14 +198,15 @@ class DirLoader:
             self._sources[directory, source] = resolve_source(directory, source)[:2]
         return self._sources[directory, source]
 
-    def _summary_from_files(self, directory: Path) -> tuple[tuple[str, ...], bool] | None:
+    def _summary_from_files(self, directory: Path) -> tuple[tuple[str, ...], bool, bool] | None:
         """The summary from its files' parses of this run, without loading the directory
         (None when one was not parsed here, or an override file may change a call)."""
         files = terraform_files(directory)
         if any(_is_override(f) or f not in self._file_summaries for f in files):
             return None
         parts = [self._file_summaries[f] for f in files]
-        return tuple(s for sources, _ in parts for s in sources), any(root for _, root in parts)
+        return (tuple(s for sources, _, _ in parts for s in sources), any(root for _, root, _ in parts),
+                any(backend for _, _, backend in parts))
 
     def local_calls(self, directory: Path) -> set[Path]:
         """The directories a module calls through local sources (those that are usable
@@ -212,8 +214,10 @@ class DirLoader:
         targets = (self.resolve_source(str(directory), source)[0] for source in self._summary(directory)[0])
         return {Path(t) for t in targets if t is not None}
 
-    def looks_like_reusable_module(self, directory: Path) -> bool:
-        return not self._summary(directory)[1] and not has_tfvars(directory)
+    def leaves_inputs_to_caller(self, directory: Path) -> bool:
+        """No backend and no tfvars (ModuleDir.leaves_inputs_to_caller, without parsing):
+        a module other modules may call, even when it configures a provider."""
+        return not self._summary(directory)[2] and not has_tfvars(directory)
 
     def prefetch(self, directories: list[Path]) -> None:
         """Parse every Terraform file of these directories that the cache does not hold,
@@ -424,7 +428,7 @@ def _parse_into_cache(item: tuple[str, str, str, str], cache: ParseCache | None 
     cache = cache if cache is not None else _WORKER_CACHE
     result = _parse_tfvars(text) if kind == "tfvars" else _parse_to_plain((path, text))
     if result[0] != "internal" and cache is not None and cache.put(key, result):
-        return ("stored", None, result[2] if result[0] == "ok" and kind != "tfvars" else ((), False))
+        return ("stored", None, result[2] if result[0] == "ok" and kind != "tfvars" else ((), False, False))
     return result
 
 

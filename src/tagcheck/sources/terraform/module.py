@@ -109,25 +109,26 @@ class ModuleDir:
         """No backend and no tfvars: whoever applies it (a module call, a wrapper such as
         Terragrunt or Atmos, a pipeline's -var-file) supplies its inputs — even when it
         configures a provider, as published modules' providers.tf and examples often do."""
-        backend = any(sub.type in ("backend", "cloud") for _, block in self.blocks("terraform") for sub in block.blocks)
-        return not backend and not has_tfvars(self.directory)
+        return not call_summary(b for parsed in self.files for b in parsed.blocks)[2] and not has_tfvars(self.directory)
 
 
-def call_summary(blocks) -> tuple[tuple[str, ...], bool]:
+def call_summary(blocks) -> tuple[tuple[str, ...], bool, bool]:
     """(the ``source`` of each module call that is a local path, whether there is a
-    provider, backend or cloud block — what only root modules declare) of top-level blocks:
-    what finding the roots of a repository needs, without evaluating anything."""
+    provider, backend or cloud block — what root modules declare —, whether there is a
+    backend or cloud block — a root applied as written) of top-level blocks: what finding
+    the roots of a repository needs, without evaluating anything."""
     sources = []
-    configures_root = False
+    configures_root = backend = False
     for block in blocks:
         if block.type == "module" and "source" in block.attrs:
             source = evaluate_or_unknown(block.attrs["source"][0], Scope())
             if module_source_is_local(source):
                 sources.append(source)
-        elif block.type == "provider" or (block.type == "terraform"
-                                          and any(b.type in ("backend", "cloud") for b in block.blocks)):
+        elif block.type == "provider":
             configures_root = True
-    return tuple(sources), configures_root
+        elif block.type == "terraform" and any(b.type in ("backend", "cloud") for b in block.blocks):
+            configures_root = backend = True
+    return tuple(sources), configures_root, backend
 
 
 def has_tfvars(directory: Path) -> bool:

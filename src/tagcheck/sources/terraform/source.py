@@ -274,14 +274,18 @@ def _roots(paths: list[Path], loader: "DirLoader") -> tuple[list[Path], _Focus, 
     loader.prefetch(_likely_callees(explicit) + discovered)
     focus = _Focus()
     explicit_roots: list[Path] = []
+    changed_roots: set[Path] = set()
     for directory in dict.fromkeys(explicit):
-        callers = _calling_roots(directory, loader) if loader.looks_like_reusable_module(directory) else []
+        callers = _calling_roots(directory, loader) if loader.leaves_inputs_to_caller(directory) else []
         if callers:
             focus.add(directory)
             focus.callers.update(callers)
             explicit_roots.extend(callers)
         else:
             explicit_roots.append(directory)
+            changed_roots.add(directory)
+    # a root whose own files changed is reported whole, even when it also calls a changed module
+    focus.callers -= changed_roots
     calls = {directory: loader.local_calls(directory) for directory in discovered}
     called = set().union(*calls.values()) if calls else set()
     roots = [d for d in discovered if d not in called]

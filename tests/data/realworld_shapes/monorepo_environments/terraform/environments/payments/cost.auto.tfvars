@@ -1,0 +1,4 @@
+cost_center = "cc-1001"
+tags = {
+  "business-unit" = "retail"
+}

@@ -1,0 +1,1 @@
+bastion_instance_type = "t3.large"

@@ -1,0 +1,2 @@
+team        = "data-platform"
+environment = "dev"
