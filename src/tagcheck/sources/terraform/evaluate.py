@@ -137,7 +137,9 @@ def evaluate_or_unknown(expr: Any, scope: Scope) -> Any:
     except CycleError as exc:
         return Unknown(str(exc))
     except EvalError as exc:
-        return Unknown(f"error: {exc}")
+        # what Terraform itself would stop at with these inputs — often a workspace or an
+        # input tagcheck did not get, so both are named
+        return Unknown(f"{exc} (a Terraform error with these inputs, workspace {json.dumps(scope.workspace)})")
     except RecursionError:  # a long chain of locals/modules referring to one another
         return Unknown("expression or chain of references nested too deeply to evaluate")
 
