@@ -11,6 +11,15 @@ builds from it, and without lark's position bookkeeping (see :func:`_parser`): s
 the transform pass saves about a third of the parse time, the positions about half of
 what is left.
 
+Newlines inside brackets (:class:`_PostLexer`). Terraform ignores newlines inside
+``( )`` and ``[ ]`` and inside a ``{ for … }`` expression; python-hcl2's grammar only
+allows them at some places there, so valid code such as ``{ for c in l : c\n => c }``, a
+``?``/``:`` or ``-`` at the start of a continued line in parentheses, or ``...`` on its own
+line failed to parse (found on public repositories, issue #12). The post-lexer drops
+newline and comment tokens in those contexts before the parser sees them; in an object
+constructor ``{ a = 1 \n b = 2 }`` and a block body, where newlines separate items, they
+are kept — the same rule as HCL's own scanner (hclsyntax's ``PushIncludeNewlines``).
+
 Expression forms (tuples, first item names the form):
     ("lit", value)                      str, int, float, bool or None
     ("tpl", parts)                      string template; parts are str or expressions
@@ -94,8 +103,43 @@ def _parser() -> Lark:
     with it, 4.9 s without). tagcheck needs positions only for blocks and attributes, so it
     takes them from the first and last token below those nodes (:func:`_first_line`,
     :func:`_last_line`) — the same rule lark applies."""
-    return Lark.open(_GRAMMAR, parser="lalr", propagate_positions=False, postlex=PostLexer(),
+    return Lark.open(_GRAMMAR, parser="lalr", propagate_positions=False, postlex=_PostLexer(),
                      cache=_grammar_cache_file(), rel_to=hcl2.parser.__file__)
+
+
+_OPENERS = {"LPAR": "RPAR", "LSQB": "RSQB", "LBRACE": "RBRACE", "INTERP_START": "RBRACE",
+            "DIRECTIVE_START": "RBRACE"}
+
+
+class _PostLexer(PostLexer):
+    """hcl2's post-lexer, after dropping the newlines Terraform ignores: inside ``( )``,
+    ``[ ]`` and ``{ for … }`` (see the module docstring)."""
+
+    def process(self, stream):
+        return super().process(self._drop_bracketed_newlines(stream))
+
+    @staticmethod
+    def _drop_bracketed_newlines(stream):
+        # Tokens pass straight through: lark's contextual lexer reads each token in the
+        # parser state the previous ones left, so none may be held back. A "{" is undecided
+        # (None) until its first token that is not a newline — those the grammar allows
+        # after "{" either way — shows whether it opens a `for` expression.
+        stack: list[list] = []  # [closing token type, newlines ignored: True | False | None]
+        for token in stream:
+            kind = token.type
+            top = stack[-1] if stack else None
+            if kind == "NL_OR_COMMENT":
+                if top is not None and top[1]:
+                    continue
+                yield token
+                continue
+            if top is not None and top[1] is None:
+                top[1] = kind == "FOR"
+            if kind in _OPENERS:
+                stack.append([_OPENERS[kind], None if kind == "LBRACE" else kind in ("LPAR", "LSQB")])
+            elif top is not None and kind == top[0]:
+                stack.pop()
+            yield token
 
 
 _GRAMMAR = "hcl2.lark"
