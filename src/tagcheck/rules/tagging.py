@@ -168,7 +168,7 @@ def _fix(resource: Resource, keys: list[str], policy) -> str:
     if resource.origin == Origin.AWS:
         pairs = " ".join(shlex.quote(f"{k}={_placeholder(k, policy)}") for k in keys)
         return f"aws resourcegroupstaggingapi tag-resources --resource-arn-list {shlex.quote(resource.address)} --tags {pairs}"
-    if "tag" in resource.attributes and "tags" not in resource.attributes and resource.type == "aws_autoscaling_group":
+    if resource.type == "aws_autoscaling_group" and not isinstance(resource.attributes.get("tags"), dict):
         return "\n".join(
             f'tag {{\n  key                 = {json.dumps(k)}\n  value               = {json.dumps(_placeholder(k, policy))}\n'
             f"  propagate_at_launch = true\n}}" for k in keys)

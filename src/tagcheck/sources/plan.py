@@ -19,10 +19,20 @@ JSON, JSON nested too deeply or with numbers Python cannot read. Values inside a
 well-formed resource change that are not what the provider writes — ``tags_all`` that is
 not a map, a tag value that is a list, a create without ``change.after`` — make that
 resource's tags unknown, with the reason (TAG005), and the rest of the plan is checked.
+
+Real plans (issue #12). ``format_version`` 0.x (Terraform 0.12 to 1.0: "0.1", "0.2") and 1.x
+are read alike: everything tagcheck reads — ``resource_changes`` with ``change.after``,
+``after_unknown`` and ``actions``, ``configuration.provider_config`` and its
+``expressions`` — has the same layout in both; an older plan simply lacks ``tags_all`` (AWS
+provider < 3.38), and the resource's own ``tags`` are used. The file may be UTF-8 with or
+without a BOM, or UTF-16 with a BOM (what PowerShell's ``>`` writes) or without one (told
+from the NUL bytes of JSON text). An auto scaling group's tags are its ``tag`` blocks or the
+AWS provider ≤ 4.x ``tags = [{key, value, propagate_at_launch}]`` list, read alike.
 """
 
 from __future__ import annotations
 
+import codecs
 import json
 import re
 from dataclasses import dataclass, field
@@ -32,7 +42,7 @@ from typing import Any, Mapping
 from tagcheck.catalog.taggable import TypeTagging, tagging_for
 from tagcheck.model import Location, Origin, Resource, TagSet, TagSource, TagValue, Unknown
 
-SUPPORTED_MAJOR = "1"
+SUPPORTED_MAJORS = ("0", "1")
 CHANGED = {"create", "update"}
 
 
@@ -98,12 +108,15 @@ def _read(path: Path) -> dict:
         raise PlanError(f"{path}: no such file") from None
     except OSError as exc:
         raise PlanError(f"{path}: cannot read: {exc.strerror}") from None
-    if data.startswith(b"PK") or b"\x00" in data[:512]:
+    if data.startswith(b"PK"):
+        raise PlanError(f"{path}: not JSON ({_BINARY_HINT})")
+    encoding = _encoding(data)
+    if encoding == "utf-8-sig" and b"\x00" in data[:512]:
         raise PlanError(f"{path}: not JSON ({_BINARY_HINT})")
     try:
-        doc = json.loads(data.decode("utf-8-sig"))
+        doc = json.loads(data.decode(encoding))
     except UnicodeDecodeError as exc:
-        raise PlanError(f"{path}: not UTF-8 text ({_BINARY_HINT}): {exc.reason}") from None
+        raise PlanError(f"{path}: not {encoding.upper().replace('-SIG', '')} text ({_BINARY_HINT}): {exc.reason}") from None
     except json.JSONDecodeError as exc:
         raise PlanError(f"{path}:{exc.lineno}: not valid JSON: {exc.msg}") from None
     except RecursionError:
@@ -120,9 +133,20 @@ def _read(path: Path) -> dict:
         if "values" in doc:
             raise PlanError(f"{path}: this is `terraform show -json` of a state, not of a plan")
         raise PlanError(f"{path}: not a Terraform plan (no resource_changes)")
-    if not isinstance(version, str) or version.split(".")[0] != SUPPORTED_MAJOR:
-        raise PlanError(f"{path}: plan format_version {version!r} is not supported (expected {SUPPORTED_MAJOR}.x)")
+    if not isinstance(version, str) or version.split(".")[0] not in SUPPORTED_MAJORS:
+        raise PlanError(f"{path}: plan format_version {version!r} is not supported (expected 0.x or 1.x)")
     return doc
+
+
+def _encoding(data: bytes) -> str:
+    """UTF-16 when a BOM or the NUL bytes of ASCII JSON text say so, else UTF-8 (BOM or not)."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    if len(data) >= 2 and data[0] != 0 and data[1] == 0:
+        return "utf-16-le"
+    if len(data) >= 2 and data[0] == 0 and data[1] != 0:
+        return "utf-16-be"
+    return "utf-8-sig"
 
 
 _OBJECT, _LIST, _STRING = (dict,), (list,), (str,)
@@ -325,7 +349,8 @@ def _tags(rtype: str, attrs: Mapping[str, Any], provider: _Provider) -> TagSet |
         source = attrs["tags"]
     else:
         source = {}
-        for block_name in tagging.tag_blocks:
+        names = tagging.tag_blocks + (("tags",) if _legacy_tag_list(rtype, attrs) else ())
+        for block_name in names:
             blocks = attrs.get(block_name)
             if isinstance(blocks, Unknown):
                 source = blocks
@@ -337,7 +362,12 @@ def _tags(rtype: str, attrs: Mapping[str, Any], provider: _Provider) -> TagSet |
     if source is not None and not isinstance(source, (dict, Unknown)):
         source = Unknown(f"tags in the plan are {_kind(source)}, not a map")
     if isinstance(source, Unknown):
-        return TagSet({}, complete=False, unknown_reason=source.reason, **hidden)
+        # the keys of known default_tags are there whatever the resource's unknown tags hold
+        # (only their values may be overridden), as the HCL source computes it
+        defaults = provider.default_tags if tagging.tags_all and isinstance(provider.default_tags, dict) else {}
+        present = {k: TagValue(None, TagSource.DEFAULT_TAGS, source.reason) for k, v in defaults.items()
+                   if v is not None and k not in provider.ignore_keys and not k.startswith(provider.ignore_prefixes)}
+        return TagSet(present, complete=False, unknown_reason=source.reason, **hidden)
     values = {}
     for k, v in (source or {}).items():
         if v is None:
@@ -352,6 +382,12 @@ def _tags(rtype: str, attrs: Mapping[str, Any], provider: _Provider) -> TagSet |
     if provider.unknown:  # which keys Terraform ignores is itself unknown
         return TagSet(values, complete=False, unknown_reason=provider.unknown, **hidden)
     return TagSet(values, **hidden)
+
+
+def _legacy_tag_list(rtype: str, attrs: Mapping[str, Any]) -> bool:
+    """The AWS provider ≤ 4.x ``aws_autoscaling_group`` ``tags`` list of {key, value,
+    propagate_at_launch} maps (removed in 5.0): tags like ``tag`` blocks."""
+    return rtype == "aws_autoscaling_group" and isinstance(attrs.get("tags"), (list, Unknown))
 
 
 def _merged_tags(tags: Any, provider: _Provider, unknown: Unknown) -> Any:

@@ -2,9 +2,10 @@
 
 ``tags_all`` = provider ``default_tags`` ⊕ resource ``tags`` (the resource wins on the same
 key), for the types whose schema has ``tags_all``. Types with repeated ``tag {}`` blocks
-(``aws_autoscaling_group``) take their tags from those blocks only: ``default_tags`` do
-not reach them. Keys matched by the provider's ``ignore_tags`` are neither set nor
-reported by Terraform, so they are removed here and remembered as hidden.
+(``aws_autoscaling_group``) take their tags from those blocks only, or from the AWS
+provider ≤ 4.x ``tags = [{key, value, propagate_at_launch}]`` list, read the same way:
+``default_tags`` do not reach them. Keys matched by the provider's ``ignore_tags`` are
+neither set nor reported by Terraform, so they are removed here and remembered as hidden.
 
 Decisions the provider leaves to us:
 * a tag whose value is ``null`` is not set; a ``null`` in resource ``tags`` does not remove
@@ -63,6 +64,8 @@ def effective_tags(resource_type: str, attrs: dict[str, Any], provider: Provider
     for block_name in tagging.tag_blocks:
         if block_name in attrs:
             merged.add(_tags_from_blocks(attrs[block_name]), TagSource.RESOURCE)
+    if _legacy_tag_list(resource_type, tagging, attrs):
+        merged.add(_tags_from_blocks(attrs["tags"]), TagSource.RESOURCE)
     hidden = {k for k in merged.values if k in provider.ignore_keys or k.startswith(provider.ignore_prefixes)}
     values = {k: v for k, v in merged.values.items() if k not in hidden}
     return TagSet(values=values, complete=merged.reason is None, unknown_reason=merged.reason,
@@ -108,6 +111,14 @@ def _tag(value: str | None, source: TagSource, reason: str | None) -> TagValue:
     """One shared object per distinct tag value: the resources of a monorepo repeat a few
     teams and environments tens of thousands of times (TagValue is immutable)."""
     return TagValue(value, source, reason)
+
+
+def _legacy_tag_list(resource_type: str, tagging: TypeTagging, attrs: dict[str, Any]) -> bool:
+    """``aws_autoscaling_group`` ``tags = [{key, value, propagate_at_launch}, …]`` — the AWS
+    provider ≤ 4.x list (removed in 5.0, still in much code): tags like ``tag`` blocks.
+    A map there is not that list (and not valid for the type): it is left alone."""
+    return (resource_type == "aws_autoscaling_group" and not tagging.tags and "tags" in attrs
+            and isinstance(attrs["tags"], (list, Unknown)))
 
 
 def _tags_from_blocks(blocks: Any) -> Any:
