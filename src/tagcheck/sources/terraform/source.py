@@ -191,7 +191,7 @@ def _evaluate(root: Path, inputs: RootInputs, loader: "DirLoader", key: str | No
         evaluator.evaluate_root(root, inputs)
     except Exception as exc:  # noqa: BLE001 - a tagcheck bug: report it, check the other roots
         evaluator.problems.append(internal_error(f"evaluating module {loader.display(root)}", exc,
-                                                  Location(loader.display(root))))
+                                                 Location(loader.display(root))))
         key = None  # a crash is not remembered: a fixed tagcheck evaluates again
     stored = False
     if key is not None:
