@@ -27,7 +27,21 @@ are read alike: everything tagcheck reads — ``resource_changes`` with ``change
 provider < 3.38), and the resource's own ``tags`` are used. The file may be UTF-8 with or
 without a BOM, or UTF-16 with a BOM (what PowerShell's ``>`` writes) or without one (told
 from the NUL bytes of JSON text). An auto scaling group's tags are its ``tag`` blocks or the
-AWS provider ≤ 4.x ``tags = [{key, value, propagate_at_launch}]`` list, read alike.
+AWS provider ≤ 4.x ``tags = [{key, value, propagate_at_launch}]`` list, read alike
+(``propagate_at_launch`` only says whether instances get the tag; the group has it either
+way); an element or a key known only after apply leaves the known tags and makes the rest
+unknown (TAG005), never missing.
+
+What the older formats write differently, found on 144 real plan files (Terraform 0.12.0 to
+1.15). Terraform 0.12 names an aliased provider ``"aws.east"`` in ``provider_name``.
+Terraform before 1.2 writes a module resource's ``provider_config_key`` unresolved, as
+``CALL:aws`` (the call's name alone), while ``provider_config`` keys are ``a.b:aws`` (0.12)
+or ``module.a.module.b:aws`` (0.13+) and also list a module's ``required_providers`` entry
+with no expressions: the configuration is looked up in the module, then towards the root,
+as Terraform passes the default provider down. Where a caller on the way has aliased
+configurations (or the module uses an alias), its ``providers = {...}`` could have passed
+any of them and these plans do not record it: the region is then unknown, with that
+reason, rather than guessed.
 """
 
 from __future__ import annotations
@@ -216,7 +230,9 @@ def _kind(value: Any) -> str:
 
 def _is_aws(change: Mapping[str, Any]) -> bool:
     provider = change.get("provider_name") or ""
-    return provider.endswith("/aws") or provider == "aws" or (not provider and str(change.get("type", "")).startswith("aws_"))
+    # Terraform 0.12 writes the local name with the alias ("aws.east"); later ones the source address
+    return (provider.endswith("/aws") or provider.split(".")[0] == "aws"
+            or (not provider and str(change.get("type", "")).startswith("aws_")))
 
 
 @dataclass(frozen=True)
@@ -226,6 +242,7 @@ class _Provider:
     ignore_prefixes: tuple[str, ...] = ()
     default_tags: Any = None  # dict, Unknown, or None when the provider sets none
     unknown: str | None = None  # why ignore_tags cannot be known
+    configured: bool = True  # False: no expressions (a module's required_providers entry, a proxy block)
 
 
 def _constant(expressions: Mapping[str, Any], name: str, variables: Mapping[str, Any]) -> Any:
@@ -265,7 +282,7 @@ def _provider_configs(configuration: Mapping[str, Any], variables: Mapping[str, 
         default_tags = _constant(_block(expressions, "default_tags"), "tags", variables) \
             if "default_tags" in expressions else None
         out[key] = _Provider(_constant(expressions, "region", variables), frozenset(_strings(keys)),
-                             tuple(_strings(prefixes)), default_tags, unknown)
+                             tuple(_strings(prefixes)), default_tags, unknown, "expressions" in config)
     return out
 
 
@@ -282,13 +299,62 @@ def _resource_provider_keys(module: Mapping[str, Any], prefix: str) -> dict[str,
 _MODULE_STEP = re.compile(r'module\.([^.\[]+)(?:\[(?:"(?:[^"\\]|\\.)*"|[0-9]+)\])?\.?')
 
 
-def _config_address(change: Mapping[str, Any]) -> str:
-    """``module.a["x.module.y"].module.b[0]`` + type.name → ``module.a.module.b.type.name``
-    (instance keys may contain anything, so they are skipped as quoted strings)."""
+def _module_names(change: Mapping[str, Any]) -> list[str]:
+    """``module.a["x.module.y"].module.b[0]`` → ``["a", "b"]`` (instance keys may contain
+    anything, so they are skipped as quoted strings)."""
     module = change.get("module_address") or ""
-    names = [m.group(1) for m in _MODULE_STEP.finditer(module)] if module else []
-    module_path = ".".join(f"module.{n}" for n in names)
+    return [m.group(1) for m in _MODULE_STEP.finditer(module)] if module else []
+
+
+def _config_address(change: Mapping[str, Any]) -> str:
+    """The resource's configuration address: ``module.a.module.b.type.name``."""
+    module_path = ".".join(f"module.{n}" for n in _module_names(change))
     return (module_path + "." if module_path else "") + f"{change.get('type')}.{change.get('name')}"
+
+
+def _provider_of(key: str, change: Mapping[str, Any],
+                 providers: Mapping[str, _Provider]) -> tuple[str, _Provider]:
+    """The configuration a resource's ``provider_config_key`` stands for. Terraform 1.2 and
+    later resolve it; earlier ones write ``CALL:aws`` (the module call's name alone) and name
+    no configuration when the module inherits its caller's provider — it is then looked up
+    level by level towards the root, as Terraform passes the default provider down."""
+    found = providers.get(key)
+    if found is not None and (found.configured or ":" not in key):
+        return key, found
+    return _inherited(key, _module_names(change), providers) or (key, found or _Provider())
+
+
+def _inherited(key: str, names: list[str], providers: Mapping[str, _Provider]) -> tuple[str, _Provider] | None:
+    local = key.rpartition(":")[2]
+    for depth in range(len(names), -1, -1):
+        for candidate in (prefix + local for prefix in _level_prefixes(names[:depth])):
+            found = providers.get(candidate)
+            if found is not None and (found.configured or depth == 0):
+                return candidate, found
+        if depth and ("." in local or _has_aliases(names[:depth - 1], providers)):
+            # the call may pass any of the caller's configurations (`providers = {...}`),
+            # and these plans do not record which
+            where = ".".join(f"module.{n}" for n in names[:depth])
+            return key, _Provider(region=Unknown(f"which aws provider {where} gets is not in the plan "
+                                                 "(Terraform before 1.2 does not record it)"))
+    return None
+
+
+def _level_prefixes(names: list[str]) -> tuple[str, ...]:
+    """provider_config key prefixes of one module: ``module.a.module.b:`` (Terraform 0.13 and
+    later) and ``a.b:`` (0.12); none for the root."""
+    if not names:
+        return ("",)
+    return (".".join(f"module.{n}" for n in names) + ":", ".".join(names) + ":")
+
+
+def _has_aliases(names: list[str], providers: Mapping[str, _Provider]) -> bool:
+    prefixes = _level_prefixes(names)
+    for key in providers:
+        head, _, local = key.rpartition(":")
+        if (head + ":" if head else "") in prefixes and "." in local:
+            return True
+    return False
 
 
 def _with_unknowns(value: Any, unknown: Any, where: str) -> Any:
@@ -317,8 +383,7 @@ def _resource(change: Mapping[str, Any], providers: Mapping[str, _Provider], pro
         attrs = _with_unknowns(after or {}, after_unknown or {}, address)
         if isinstance(attrs, Unknown):  # after_unknown: true for the whole object
             missing, attrs = attrs.reason, {}
-    key = provider_keys.get(_config_address(change), "aws")
-    provider = providers.get(key, _Provider())
+    key, provider = _provider_of(provider_keys.get(_config_address(change), "aws"), change, providers)
     region = attrs.get("region") if isinstance(attrs.get("region"), str) else provider.region
     actions = body.get("actions") or []
     tags = _tags(rtype, attrs, provider)
@@ -334,6 +399,7 @@ def _resource(change: Mapping[str, Any], providers: Mapping[str, _Provider], pro
 
 
 def _tags(rtype: str, attrs: Mapping[str, Any], provider: _Provider) -> TagSet | None:
+    partial = None  # why tag blocks beyond the known ones may exist
     tagging = tagging_for(rtype)
     if tagging is None and "tags_all" in attrs:  # a type newer than our catalogue
         tagging = TypeTagging(tags=True, tags_all=True, tag_blocks=(), nested_tags=())
@@ -348,16 +414,8 @@ def _tags(rtype: str, attrs: Mapping[str, Any], provider: _Provider) -> TagSet |
     elif tagging.tags and "tags" in attrs:
         source = attrs["tags"]
     else:
-        source = {}
         names = tagging.tag_blocks + (("tags",) if _legacy_tag_list(rtype, attrs) else ())
-        for block_name in names:
-            blocks = attrs.get(block_name)
-            if isinstance(blocks, Unknown):
-                source = blocks
-                break
-            for block in blocks or []:
-                if isinstance(block, dict) and isinstance(block.get("key"), str):
-                    source[block["key"]] = block.get("value")
+        source, partial = _block_tags([attrs.get(name) for name in names])
     hidden = dict(hidden_keys=provider.ignore_keys, hidden_prefixes=provider.ignore_prefixes)
     if source is not None and not isinstance(source, (dict, Unknown)):
         source = Unknown(f"tags in the plan are {_kind(source)}, not a map")
@@ -379,9 +437,36 @@ def _tags(rtype: str, attrs: Mapping[str, Any], provider: _Provider) -> TagSet |
         else:
             values[k] = TagValue(str(v) if not isinstance(v, bool) else ("true" if v else "false"), TagSource.RESOURCE)
     values = {k: v for k, v in values.items() if k not in provider.ignore_keys and not k.startswith(provider.ignore_prefixes)}
-    if provider.unknown:  # which keys Terraform ignores is itself unknown
-        return TagSet(values, complete=False, unknown_reason=provider.unknown, **hidden)
+    reason = provider.unknown or partial  # which keys Terraform ignores, or which blocks exist, is unknown
+    if reason:
+        return TagSet(values, complete=False, unknown_reason=reason, **hidden)
     return TagSet(values, **hidden)
+
+
+def _block_tags(lists: list[Any]) -> tuple[dict | Unknown, str | None]:
+    """``tag`` blocks / ``tags`` list elements ``{key, value, propagate_at_launch}`` → a tag map,
+    and why more may exist: an element or a key known only after apply. ``propagate_at_launch``
+    only says whether instances get the tag; the group has it either way."""
+    out: dict[str, Any] = {}
+    partial = None
+    for blocks in lists:
+        if isinstance(blocks, Unknown):
+            return blocks, None
+        for block in blocks or []:
+            key = block.get("key") if isinstance(block, dict) else None
+            if isinstance(key, str):
+                out[key] = block.get("value")
+            elif partial is None:
+                partial = _odd_block(block, key)
+    return out, partial
+
+
+def _odd_block(block: Any, key: Any) -> str:
+    if isinstance(block, Unknown) or isinstance(key, Unknown):
+        return (block if isinstance(block, Unknown) else key).reason
+    if not isinstance(block, dict):
+        return f"a tag in the plan is {_kind(block)}, not a {{key, value}} object"
+    return f"a tag key in the plan is {_kind(key)}, not a string"
 
 
 def _legacy_tag_list(rtype: str, attrs: Mapping[str, Any]) -> bool:

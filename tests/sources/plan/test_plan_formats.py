@@ -160,3 +160,95 @@ def test_the_provider_4_auto_scaling_group_tags_list(tmp_path, tags, expected):
     path = tmp_path / "plan.json"
     path.write_text(json.dumps(doc))
     assert findings(path) == expected
+
+
+# --- what older formats write differently (found by reading 144 real plan files) ------------
+
+def _module_plan(provider_config: dict, key: str, *, version: str = "0.1") -> dict:
+    """A bucket in ``module.app`` whose provider Terraform < 1.2 writes unresolved: the
+    resource's ``provider_config_key`` is ``CALL:aws`` (the call's name only), which names no
+    ``provider_config`` entry when the module inherits its caller's provider."""
+    ignored = {"cost-center": "cc-1234", "team": "ml", "aws:cloudformation:stack-name": "x"}
+    change = _change("module.app.aws_s3_bucket.logs", "aws_s3_bucket", {"bucket": "l", "tags": ignored},
+                     {"id": True}, "aws", False)
+    change.update(module_address="module.app", name="logs")
+    return {
+        "format_version": version, "terraform_version": "0.12.31" if version == "0.1" else "1.0.11",
+        "planned_values": {"root_module": {}}, "resource_changes": [change],
+        "configuration": {"provider_config": provider_config, "root_module": {"module_calls": {"app": {
+            "source": "./app", "module": {"resources": [{
+                "address": "aws_s3_bucket.logs", "mode": "managed", "type": "aws_s3_bucket", "name": "logs",
+                "provider_config_key": key, "schema_version": 0}]}}}}},
+    }
+
+
+ROOT_AWS = {"aws": {"name": "aws", "expressions": {
+    "region": {"constant_value": "eu-west-1"},
+    "ignore_tags": [{"key_prefixes": {"constant_value": ["aws:"]}}]}}}
+# Terraform 0.13 to 1.1 also list a module's required_providers entry, with no expressions
+REQUIREMENT = {"module.app:aws": {"name": "aws", "version_constraint": ">= 3.0", "module_address": "module.app"}}
+OWN_BLOCK_012 = {"app:aws": {"name": "aws", "module_address": "app",
+                             "expressions": {"region": {"constant_value": "ap-south-1"}}}}
+
+
+@pytest.mark.parametrize("provider_config, version, region", [
+    (ROOT_AWS, "0.1", "eu-west-1"),
+    ({**ROOT_AWS, **REQUIREMENT}, "0.2", "eu-west-1"),
+    ({**ROOT_AWS, **OWN_BLOCK_012}, "0.1", "ap-south-1"),
+], ids=["inherited-0.12", "inherited-past-a-required-providers-entry", "module-own-provider-block-0.12"])
+def test_a_module_resource_gets_the_provider_it_inherits_in_older_formats(tmp_path, provider_config, version, region):
+    path = tmp_path / "plan.json"
+    path.write_text(json.dumps(_module_plan(provider_config, "app:aws", version=version)))
+    [bucket] = load_plan(path).resources
+    assert bucket.region == region
+    inherited = region == "eu-west-1"  # the root's ignore_tags hide aws:* keys, as Terraform does
+    assert ("aws:cloudformation:stack-name" in bucket.tags.values) is not inherited
+
+
+def test_which_provider_a_module_inherits_is_unknown_when_its_caller_has_aliases(tmp_path):
+    """``providers = { aws = aws.west }`` on the call is not in these plans: either may be it."""
+    aliased = {**ROOT_AWS, "aws.west": {"name": "aws", "alias": "west",
+                                        "expressions": {"region": {"constant_value": "us-west-2"}}}}
+    path = tmp_path / "plan.json"
+    path.write_text(json.dumps(_module_plan(aliased, "app:aws")))
+    [bucket] = load_plan(path).resources
+    assert not isinstance(bucket.region, str) and "module.app" in bucket.region.reason
+
+
+def test_a_terraform_012_resource_of_an_aliased_provider_is_kept(tmp_path):
+    """Terraform 0.12 writes ``provider_name`` as the local name with the alias: "aws.east"."""
+    doc = plan_012()
+    doc["resource_changes"][1]["provider_name"] = "aws.east"
+    doc["configuration"]["provider_config"]["aws.east"] = {"name": "aws", "alias": "east", "expressions": {
+        "region": {"constant_value": "us-east-1"}}}
+    doc["configuration"]["root_module"] = {"resources": [{
+        "address": "aws_s3_bucket.untagged", "mode": "managed", "type": "aws_s3_bucket", "name": "untagged",
+        "provider_config_key": "aws.east", "schema_version": 0}]}
+    path = tmp_path / "plan.json"
+    path.write_text(json.dumps(doc))
+    scanned = load_plan(path)
+    assert scanned.other_providers == 0
+    assert {r.address: r.region for r in scanned.resources} == {
+        "aws_s3_bucket.tagged": "eu-west-1", "aws_s3_bucket.untagged": "us-east-1"}
+
+
+@pytest.mark.parametrize("name, tags, unknown", [
+    ("tags", [{"key": "team", "value": "ml", "propagate_at_launch": "true"}, None], [{}, True]),
+    ("tags", [{"key": "team", "value": "ml", "propagate_at_launch": "true"},
+              {"value": "cc-1234", "propagate_at_launch": "true"}], [{}, {"key": True}]),
+    ("tag", [{"key": "team", "value": "ml", "propagate_at_launch": True}, None], [{}, True]),
+], ids=["legacy-list-element", "legacy-list-key", "tag-block"])
+def test_an_unknown_group_tag_element_is_unknown_not_missing(tmp_path, name, tags, unknown):
+    """``tags = [local.team_tag, aws_x.y.tag]``: the second element is known after apply and
+    may hold cost-center — TAG005 with the reason, the known team tag still present."""
+    doc = plan_1x()
+    asg = _asg([])
+    asg["change"]["after"][name] = tags
+    asg["change"]["after_unknown"][name] = unknown
+    doc["resource_changes"] = [asg]
+    path = tmp_path / "plan.json"
+    path.write_text(json.dumps(doc))
+    [group] = load_plan(path).resources
+    assert group.tags.values["team"].value == "ml"
+    assert group.tags.complete is False and "aws_autoscaling_group.web" in group.tags.unknown_reason
+    assert findings(path) == [("TAG005", "aws_autoscaling_group.web", ("cost-center",))]

@@ -82,3 +82,50 @@ def test_the_fix_for_a_legacy_list_group_is_tag_blocks_not_a_map(tmp_path, capsy
     main(["scan", str(tmp_path), "--no-cache", "--format", "json", "--fail-on", "never"])
     [finding] = json.loads(capsys.readouterr().out)["findings"]
     assert finding["fix"].startswith("tag {") and "propagate_at_launch" in finding["fix"]
+
+
+UNKNOWN_ELEMENT_IN_A_LIST = """\
+    variable "cost_tag" {
+      type = map(string)
+    }
+    resource "aws_autoscaling_group" "web" {
+      max_size = 2
+      min_size = 1
+      tags     = [{ key = "team", value = "ml", propagate_at_launch = true }, var.cost_tag]
+    }
+"""
+
+UNKNOWN_KEY = """\
+    data "aws_caller_identity" "current" {}
+    resource "aws_autoscaling_group" "web" {
+      max_size = 2
+      min_size = 1
+      tags = [
+        { key = "team", value = "ml", propagate_at_launch = true },
+        { key = data.aws_caller_identity.current.account_id, value = "x", propagate_at_launch = true },
+      ]
+    }
+"""
+
+UNKNOWN_VALUE = """\
+    data "aws_caller_identity" "current" {}
+    resource "aws_autoscaling_group" "web" {
+      max_size = 2
+      min_size = 1
+      tags = [
+        { key = "team", value = "ml", propagate_at_launch = true },
+        { key = "cost-center", value = data.aws_caller_identity.current.account_id, propagate_at_launch = true },
+      ]
+    }
+"""
+
+
+@pytest.mark.parametrize("body, expected", [
+    (UNKNOWN_ELEMENT_IN_A_LIST,
+     [("TAG005", ("cost-center",), "var.cost_tag is not set (no default, tfvars or --var)")]),
+    (UNKNOWN_KEY, [("TAG005", ("cost-center",), "data.aws_caller_identity.current.account_id")]),
+    (UNKNOWN_VALUE, []),  # the key is written: present; no value check in this policy
+], ids=["unknown-element", "unknown-key", "unknown-value"])
+def test_an_unknown_element_of_a_known_list_leaves_the_known_tags(tmp_path, capsys, body, expected):
+    """The known element still counts (team passes); only what the unknown one may hold is TAG005."""
+    assert scan(tmp_path, capsys, body) == expected
