@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 import sys
-import traceback
 from pathlib import Path
 from typing import Sequence
 
@@ -419,6 +418,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_OK
     except Exception:  # anything else is a bug: say so, keep the traceback for the report
         click.echo("tagcheck: internal error (please report it with this traceback):", err=True)
+        import traceback  # only when it is needed: it costs start-up time on every run
         click.echo(traceback.format_exc(), err=True)
         return EXIT_INTERNAL
 

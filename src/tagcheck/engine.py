@@ -10,7 +10,6 @@ become TC002. Findings are sorted by file, line, rule.
 from __future__ import annotations
 
 import datetime
-import traceback
 from collections import Counter
 from dataclasses import replace
 from typing import Iterable, Sequence
@@ -109,6 +108,7 @@ def _run_rule(rule: Rule, resource: Resource, ctx: RuleContext, policy) -> Itera
     try:
         hits = list(rule.check(resource, ctx))
     except Exception as exc:  # a rule bug must not stop the run (DESIGN.md §1)
+        import traceback  # only when it is needed: it costs start-up time on every run
         frame = traceback.extract_tb(exc.__traceback__)[-1]
         crash = RULES_BY_ID["TC000"]
         yield Finding(rule=crash.id, severity=_severity(crash, policy), lever=crash.lever,

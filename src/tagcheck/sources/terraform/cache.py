@@ -16,7 +16,6 @@ from __future__ import annotations
 import hashlib
 import marshal
 import os
-import tempfile
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -103,6 +102,7 @@ class ParseCache:
         target = self._path(key)
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
+            import tempfile  # only when it is needed: it costs start-up time on every run
             fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
             with os.fdopen(fd, "wb") as handle:
                 handle.write(marshal.dumps(value))
