@@ -302,3 +302,17 @@ def test_a_provider_bug_still_reports_every_resource_of_the_module(tmp_path, cap
     unknown = {f["resource"]["address"] for f in by_rule(doc, "TAG005")}
     assert unknown == {"aws_sqs_queue.a", "aws_sqs_queue.b"}
     assert not by_rule(doc, "TAG001")  # the default tags are unknown, not absent
+
+
+def test_ignore_tags_keys_that_are_unknown_make_missing_keys_unknown_not_missing(tmp_path, capsys):
+    root = write(tmp_path / "r", {"main.tf": """\
+        provider "aws" {
+          region = "eu-west-1"
+          ignore_tags { keys = data.aws_ssm_parameter.ignored.insecure_value }
+        }
+        resource "aws_sqs_queue" "q" { tags = { team = "a" } }
+    """})
+    _, doc = run(capsys, root)
+    [finding] = doc["findings"]
+    assert finding["rule"] == "TAG005" and finding["details"]["unknown"] == ["environment", "cost-center"]
+    assert finding["details"]["reason"] == "the provider's ignore_tags: data.aws_ssm_parameter.ignored.insecure_value"

@@ -376,16 +376,19 @@ class ModuleEvaluator:
             default_tags = None
             ignore_keys: frozenset[str] = frozenset()
             ignore_prefixes: tuple[str, ...] = ()
+            ignore_unknown = None
             for sub in block.blocks:
                 if sub.type == "default_tags":
                     default_tags = self._attr(sub, "tags", scope)
                 elif sub.type == "ignore_tags":
-                    keys = self._attr(sub, "keys", scope) or []
-                    prefixes = self._attr(sub, "key_prefixes", scope) or []
+                    keys, prefixes = self._attr(sub, "keys", scope), self._attr(sub, "key_prefixes", scope)
+                    unknown = first_unknown([keys, prefixes])
+                    if unknown is not None:  # which keys Terraform hides is itself unknown: never guess none
+                        ignore_unknown = f"the provider's ignore_tags: {unknown.reason}"
                     ignore_keys = frozenset(k for k in keys if isinstance(k, str)) if isinstance(keys, list) else frozenset()
                     ignore_prefixes = tuple(p for p in prefixes if isinstance(p, str)) if isinstance(prefixes, list) else ()
             providers[ref] = ProviderConfig(ref, self._attr(block, "region", scope), default_tags,
-                                            ignore_keys, ignore_prefixes)
+                                            ignore_keys, ignore_prefixes, ignore_unknown=ignore_unknown)
         providers.setdefault("aws", ProviderConfig(declared=False))
         return providers
 
@@ -556,8 +559,8 @@ class ModuleEvaluator:
             child_ref = key_expr[1] if key_expr[0] == "lit" else render(key_expr)
             parent = providers.get(render(value_expr))
             if parent is not None:
-                passed[child_ref] = ProviderConfig(child_ref, parent.region, parent.default_tags,
-                                                   parent.ignore_keys, parent.ignore_prefixes, parent.declared)
+                passed[child_ref] = ProviderConfig(child_ref, parent.region, parent.default_tags, parent.ignore_keys,
+                                                   parent.ignore_prefixes, parent.declared, parent.ignore_unknown)
         return passed
 
     def _check_once(self, mod: ModuleDir) -> None:

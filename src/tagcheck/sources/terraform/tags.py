@@ -38,6 +38,7 @@ class ProviderConfig:
     ignore_keys: frozenset[str] = frozenset()
     ignore_prefixes: tuple[str, ...] = ()
     declared: bool = True  # False: no provider block anywhere (Terraform's implicit empty one)
+    ignore_unknown: str | None = None  # why the ignore_tags keys cannot be known
 
 
 _ASSUMED = TypeTagging(tags=True, tags_all=True, tag_blocks=(), nested_tags=())
@@ -68,7 +69,8 @@ def effective_tags(resource_type: str, attrs: dict[str, Any], provider: Provider
         merged.add(_tags_from_blocks(attrs["tags"]), TagSource.RESOURCE)
     hidden = {k for k in merged.values if k in provider.ignore_keys or k.startswith(provider.ignore_prefixes)}
     values = {k: v for k, v in merged.values.items() if k not in hidden}
-    return TagSet(values=values, complete=merged.reason is None, unknown_reason=merged.reason,
+    reason = merged.reason or provider.ignore_unknown  # as the plan source: a key may be hidden
+    return TagSet(values=values, complete=reason is None, unknown_reason=reason,
                   hidden_keys=provider.ignore_keys, hidden_prefixes=provider.ignore_prefixes)
 
 
