@@ -613,7 +613,7 @@ def render(results: list[RepoResult], t: dict, markdown: bool, header: list[str]
             f"  internal-error-looking reasons: {t['internal_reason_findings']} finding(s), "
             f"{t['internal_reason_texts']} distinct text(s)",
             f"  TAG001: {t['tag001']}   TAG005: {t['tag005']}   zero-instance blocks: {na(t['zero_instances'])}",
-            f"  cached and uncached findings identical: "
+            "  cached and uncached findings identical: "
             + ("yes" if not t["not_identical"] else f"NOT in {', '.join(t['not_identical'])}")
             + (f"; not compared (a scan crashed): {', '.join(t['not_compared'])}" if t["not_compared"] else ""),
             f"  workspace reported: {', '.join(ws) if ws else 'n/a'}", ""]

@@ -14,7 +14,9 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-__all__ = ["TypeTagging", "tagging_for", "is_taggable", "provider_version"]
+from tagcheck.model import Unknown
+
+__all__ = ["TypeTagging", "tagging_for", "is_taggable", "provider_version", "is_legacy_tag_list"]
 
 _DATA = "aws_taggable.json"
 
@@ -31,6 +33,18 @@ class TypeTagging:
     @property
     def taggable(self) -> bool:
         return self.tags or bool(self.tag_blocks)
+
+
+# Types whose AWS provider ≤ 4.x ``tags`` argument was a list of {key, value,
+# propagate_at_launch} objects, read like their tag blocks (removed in 5.0, so not in the
+# schema the catalogue is made from, but still in much code and many plans).
+_LEGACY_TAG_LISTS = frozenset({"aws_autoscaling_group"})
+
+
+def is_legacy_tag_list(resource_type: str, tags: object) -> bool:
+    """Whether ``tags`` of this type is that list (a list, or a value not known yet): a map
+    there is not, and is left alone."""
+    return resource_type in _LEGACY_TAG_LISTS and (isinstance(tags, list) or isinstance(tags, Unknown))
 
 
 @cache

@@ -53,7 +53,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 
-from tagcheck.catalog.taggable import TypeTagging, tagging_for
+from tagcheck.catalog.taggable import TypeTagging, is_legacy_tag_list, tagging_for
 from tagcheck.model import Location, Origin, Resource, TagSet, TagSource, TagValue, Unknown
 
 SUPPORTED_MAJORS = ("0", "1")
@@ -414,7 +414,7 @@ def _tags(rtype: str, attrs: Mapping[str, Any], provider: _Provider) -> TagSet |
     elif tagging.tags and "tags" in attrs:
         source = attrs["tags"]
     else:
-        names = tagging.tag_blocks + (("tags",) if _legacy_tag_list(rtype, attrs) else ())
+        names = tagging.tag_blocks + (("tags",) if is_legacy_tag_list(rtype, attrs.get("tags")) else ())
         source, partial = _block_tags([attrs.get(name) for name in names])
     hidden = dict(hidden_keys=provider.ignore_keys, hidden_prefixes=provider.ignore_prefixes)
     if source is not None and not isinstance(source, (dict, Unknown)):
@@ -467,12 +467,6 @@ def _odd_block(block: Any, key: Any) -> str:
     if not isinstance(block, dict):
         return f"a tag in the plan is {_kind(block)}, not a {{key, value}} object"
     return f"a tag key in the plan is {_kind(key)}, not a string"
-
-
-def _legacy_tag_list(rtype: str, attrs: Mapping[str, Any]) -> bool:
-    """The AWS provider ≤ 4.x ``aws_autoscaling_group`` ``tags`` list of {key, value,
-    propagate_at_launch} maps (removed in 5.0): tags like ``tag`` blocks."""
-    return rtype == "aws_autoscaling_group" and isinstance(attrs.get("tags"), (list, Unknown))
 
 
 def _merged_tags(tags: Any, provider: _Provider, unknown: Unknown) -> Any:

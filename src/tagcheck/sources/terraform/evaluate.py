@@ -864,6 +864,19 @@ def _bools(items: Any, name: str) -> list[bool]:
     return [i if isinstance(i, bool) else _to_bool(i) for i in items]
 
 
+def _slice(items: Any, start: Any, end: Any) -> list:
+    first, last = _whole_number(start), _whole_number(end)
+    if not isinstance(items, list) or not 0 <= first <= last <= len(items):
+        _bad_args("slice")
+    return items[first:last]
+
+
+def _base64encode(text: str) -> str:
+    import base64
+
+    return base64.b64encode(text.encode()).decode("ascii")
+
+
 def _base64decode(text: str) -> str:
     import base64
     import binascii
@@ -884,9 +897,7 @@ _FUNCTIONS: dict[str, Callable[..., Any]] = {
     "one": _known_args(_one),
     "sort": _known_args(lambda items: sorted(_strings(items, "sort"))),
     "reverse": _known_args(lambda items: list(reversed(items)) if isinstance(items, list) else _bad_args("reverse")),
-    "slice": _known_args(lambda items, start, end: items[_whole_number(start):_whole_number(end)]
-                         if isinstance(items, list) and 0 <= _whole_number(start) <= _whole_number(end) <= len(items)
-                         else _bad_args("slice")),
+    "slice": _known_args(_slice),
     "setintersection": _known_args(_set_op("setintersection", set.intersection)),
     "setunion": _known_args(_set_op("setunion", set.union)),
     "setsubtract": _known_args(_set_op("setsubtract", set.difference)),
@@ -902,7 +913,7 @@ _FUNCTIONS: dict[str, Callable[..., Any]] = {
     "alltrue": _known_args(lambda items: all(_bools(items, "alltrue"))),
     "anytrue": _known_args(lambda items: any(_bools(items, "anytrue"))),
     "sum": _known_args(_sum),
-    "base64encode": _known_args(lambda s: __import__("base64").b64encode(to_string(s).encode()).decode("ascii")),
+    "base64encode": _known_args(lambda s: _base64encode(to_string(s))),
     "base64decode": _known_args(lambda s: _base64decode(to_string(s))),
     # sensitivity is not a value: the same string either way
     "sensitive": lambda value: value,

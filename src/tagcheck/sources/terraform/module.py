@@ -54,6 +54,7 @@ import json
 import os
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Callable
 
@@ -96,9 +97,13 @@ class ModuleDir:
                 if block.type == block_type:
                     yield parsed, block
 
+    @cached_property
+    def _summary(self) -> tuple[tuple[str, ...], bool, bool]:
+        return call_summary(b for parsed in self.files for b in parsed.blocks)  # read after loading: files are final
+
     @property
     def configures_a_root(self) -> bool:
-        return call_summary(b for parsed in self.files for b in parsed.blocks)[1]
+        return self._summary[1]
 
     @property
     def looks_like_reusable_module(self) -> bool:
@@ -109,7 +114,7 @@ class ModuleDir:
         """No backend and no tfvars: whoever applies it (a module call, a wrapper such as
         Terragrunt or Atmos, a pipeline's -var-file) supplies its inputs — even when it
         configures a provider, as published modules' providers.tf and examples often do."""
-        return not call_summary(b for parsed in self.files for b in parsed.blocks)[2] and not has_tfvars(self.directory)
+        return not self._summary[2] and not has_tfvars(self.directory)
 
 
 def call_summary(blocks) -> tuple[tuple[str, ...], bool, bool]:

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from tagcheck.catalog.taggable import TypeTagging, tagging_for
+from tagcheck.catalog.taggable import TypeTagging, is_legacy_tag_list, tagging_for
 from tagcheck.model import TagSet, TagSource, TagValue, Unknown
 from tagcheck.sources.terraform.evaluate import EvalError, PartialMap, first_unknown, to_string
 
@@ -65,7 +65,7 @@ def effective_tags(resource_type: str, attrs: dict[str, Any], provider: Provider
     for block_name in tagging.tag_blocks:
         if block_name in attrs:
             merged.add(_tags_from_blocks(attrs[block_name]), TagSource.RESOURCE)
-    if _legacy_tag_list(resource_type, tagging, attrs):
+    if is_legacy_tag_list(resource_type, attrs.get("tags")):
         merged.add(_tags_from_blocks(attrs["tags"]), TagSource.RESOURCE)
     hidden = {k for k in merged.values if k in provider.ignore_keys or k.startswith(provider.ignore_prefixes)}
     values = {k: v for k, v in merged.values.items() if k not in hidden}
@@ -113,14 +113,6 @@ def _tag(value: str | None, source: TagSource, reason: str | None) -> TagValue:
     """One shared object per distinct tag value: the resources of a monorepo repeat a few
     teams and environments tens of thousands of times (TagValue is immutable)."""
     return TagValue(value, source, reason)
-
-
-def _legacy_tag_list(resource_type: str, tagging: TypeTagging, attrs: dict[str, Any]) -> bool:
-    """``aws_autoscaling_group`` ``tags = [{key, value, propagate_at_launch}, …]`` — the AWS
-    provider ≤ 4.x list (removed in 5.0, still in much code): tags like ``tag`` blocks.
-    A map there is not that list (and not valid for the type): it is left alone."""
-    return (resource_type == "aws_autoscaling_group" and not tagging.tags and "tags" in attrs
-            and isinstance(attrs["tags"], (list, Unknown)))
 
 
 def _tags_from_blocks(blocks: Any) -> Any:
