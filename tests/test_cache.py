@@ -111,7 +111,7 @@ def test_parallel_parse_gives_the_same_result_in_the_same_order(tmp_path):
     assert [r.tags for r in one.resources] == [r.tags for r in two.resources]
 
 
-def test_a_warm_run_imports_neither_the_parser_nor_the_schema_validator(tmp_path):
+def test_a_warm_run_imports_neither_the_parser_nor_the_schema_validator_nor_the_evaluator(tmp_path):
     root, cache_dir = tmp_path / "tf", tmp_path / "cache"
     root.mkdir()
     (root / "main.tf").write_text(TF)
@@ -120,11 +120,14 @@ def test_a_warm_run_imports_neither_the_parser_nor_the_schema_validator(tmp_path
             "with contextlib.redirect_stdout(io.StringIO()):\n"
             f"    main(['scan', {str(root)!r}, '--cache-dir', {str(cache_dir)!r}])\n"
             "print(*[m in sys.modules for m in ('hcl2', 'lark', 'jsonschema', 'yaml', 'importlib.metadata', "
-            "'boto3')])")
+            "'boto3', 'tagcheck.sources.terraform.evaluate', 'tagcheck.sources.terraform.module', "
+            "'importlib.resources')])")
     runs = [subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
             for _ in range(2)]
     assert runs[0][:4] == ["True", "True", "True", "True"] and runs[0][5] == "False"
-    assert runs[1] == ["False"] * 6  # warm: parse, policy YAML and its validation all come from the cache
+    assert runs[0][6:8] == ["True", "True"]  # cold: the root is evaluated here (one root: no worker)
+    # warm: parse, policy YAML and its validation, evaluated roots all come from the cache
+    assert runs[1] == ["False"] * 9
 
 
 def test_installed_versions_are_what_importlib_metadata_reports():

@@ -10,7 +10,7 @@ import pytest
 
 from tagcheck.sources.terraform import module as module_py
 from tagcheck.sources.terraform.cache import ParseCache
-from tagcheck.sources.terraform.module import RootInputs
+from tagcheck.sources.terraform.inputs import RootInputs
 from tagcheck.sources.terraform.source import scan
 
 ROOT_TF = '''provider "aws" {

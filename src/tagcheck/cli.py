@@ -82,7 +82,7 @@ def cli() -> None:
 def scan(paths, formats, outputs, fail_on, sort, docs_url, min_allocation, baseline_path, write_baseline, policy_path,
          var_files, variables, workspace, diff_base, jobs, cache_dir, no_cache, max_file_size) -> None:
     """Check Terraform code (.tf, .tf.json) in PATHS (directories or files; default: .)."""
-    from tagcheck.sources.terraform.module import RootInputs
+    from tagcheck.sources.terraform.inputs import RootInputs
     from tagcheck.sources.terraform.source import ScanInputError, scan as scan_terraform
 
     paths = list(paths) or [Path(".")]

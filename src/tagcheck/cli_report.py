@@ -151,7 +151,7 @@ def _display_path(path: str | None) -> str | None:
 
 def _collect_terraform(paths: list[Path], var_files, variables):
     from tagcheck.cli import _parse_vars
-    from tagcheck.sources.terraform.module import RootInputs
+    from tagcheck.sources.terraform.inputs import RootInputs
     from tagcheck.sources.terraform.source import ScanInputError, scan as scan_terraform
 
     for var_file in var_files:

@@ -14,6 +14,7 @@ from tagcheck.catalog.instances import (
     current_generation_equivalent,
     family_members,
     instance_spec,
+    instance_types,
     size_rank,
     smaller_sizes,
 )
@@ -148,3 +149,18 @@ def test_generator_reproduces_the_committed_file(tmp_path):
 @pytest.mark.parametrize("name", ["p3.2xlarge", "m5.large", "t3.micro", "g4dn.xlarge", "inf2.xlarge", "trn1.2xlarge"])
 def test_headline_types_exist(name):
     assert instance_spec(name) is not None
+
+
+def test_specs_built_on_demand_are_the_whole_file():
+    """The catalogue builds specs when asked: every type of the file is reachable by name and
+    through its family, with the file's figures, and nothing else is."""
+    raw = _raw()["types"]
+    assert set(instance_types()) == set(raw)
+    by_family: dict[str, set[str]] = {}
+    for name, entry in raw.items():
+        spec = instance_spec(name)
+        assert (spec.family, spec.size, spec.vcpu, spec.memory_gib, spec.gpus, spec.generation) == (
+            entry["family"], entry["size"], entry["vcpu"], entry["memory_gib"], entry["gpus"], entry["generation"])
+        by_family.setdefault(entry["family"], set()).add(name)
+    for family, names in by_family.items():
+        assert {s.name for s in family_members(family)} == names

@@ -17,9 +17,8 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from tagcheck.model import Unknown
-from tagcheck.sources.terraform.evaluate import (
-    EvalError, PartialMap, Scope, evaluate, evaluate_or_unknown, first_unknown, is_known,
-)
+from tagcheck.sources.terraform.evaluate import Scope, evaluate, evaluate_or_unknown
+from tagcheck.sources.terraform.values import EvalError, PartialMap, first_unknown, is_known
 from tagcheck.sources.terraform.parser import parse_expression
 from tagcheck.sources.terraform.syntax import ParseError
 

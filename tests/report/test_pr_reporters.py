@@ -1,4 +1,5 @@
-"""The pull-request reporters (sarif, junit, github, markdown): structure, escaping, stability."""
+"""The pull-request reporters (sarif, junit, github, markdown) and the JSON report's layout:
+structure, escaping, stability."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ import pytest
 from tagcheck import engine
 from tagcheck.model import Finding, Lever, Location, Origin, Resource, RunResult, Severity, TagSet
 from tagcheck.policy import load_policy
-from tagcheck.report import FORMATS, render
+from tagcheck.report import FORMATS, json_report, render
 from tagcheck.report.escape import terminal_safe
 from tagcheck.rules import ALL_RULES
 from tagcheck.sources.terraform.source import scan
@@ -319,3 +320,27 @@ def test_markdown_hostile_fix_cannot_leave_its_block(hostile_result):
     details = text[text.index("<details>"):]
     assert details.rstrip().endswith("</details>") and details.count("</pre>") == details.count("<pre>")
     assert "&lt;/details&gt;" in details and "&lt;/pre&gt;" in details
+
+
+# --- JSON layout: the same document as json.dumps(indent=2), one finding per line ----------------
+@pytest.mark.parametrize("which", ["fixture_result", "example_result", "hostile_result"])
+def test_layout_is_the_indented_document_with_a_line_per_finding(which, request):
+    result: RunResult = request.getfixturevalue(which)
+    text = render("json", result)
+    text.encode("utf-8")  # writable even with a lone surrogate in a value
+    doc = json.loads(text)
+    assert doc == json.loads(json.dumps(json_report.document(result), ensure_ascii=True))
+    lines = text.splitlines()
+    start = lines.index('  "findings": [')
+    finding_lines = lines[start + 1:start + 1 + len(result.findings)]
+    assert [json.loads(line.rstrip(",")) for line in finding_lines] == doc["findings"]
+    assert lines[start + 1 + len(result.findings)] == "  ],"
+    assert lines[-1] == "}" and text.endswith("}\n")
+
+
+def test_no_findings_is_an_empty_list_on_the_key_line():
+    result = RunResult(findings=(), resources=(), suppressed=(), summary={"resources": 0})
+    text = render("json", result)
+    assert '  "findings": [],' in text.splitlines()
+    assert json.loads(text)["summary"] == {"resources": 0}
+    assert text == json.dumps(json.loads(text), indent=2, ensure_ascii=False) + "\n"

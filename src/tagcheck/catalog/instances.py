@@ -28,11 +28,11 @@ GPUs of the old type (c4.8xlarge has 36 vCPUs, c6i.8xlarge 32: None).
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
+
+from tagcheck.catalog import read_data
 
 __all__ = [
     "InstanceSpec",
@@ -83,11 +83,55 @@ FAMILY_SUCCESSOR: dict[str, str | None] = {
 }
 
 
-@dataclass(frozen=True)
 class _Catalog:
-    source: str
-    specs: dict[str, InstanceSpec]
-    by_family: dict[str, tuple[InstanceSpec, ...]]
+    """The catalogue file, read once; specs are built when first asked for, family by family
+    (a run asks about a handful of types out of hundreds: building them all cost a warm scan
+    about 5 ms)."""
+
+    def __init__(self) -> None:
+        doc = read_data(_DATA)
+        self.source = str(doc["source"])
+        self._entries: dict[str, dict] = doc["types"]
+        self._specs: dict[str, InstanceSpec | None] = {}
+        self._families: dict[str, list[str]] | None = None
+        self._by_family: dict[str, tuple[InstanceSpec, ...]] = {}
+
+    def spec(self, name: str) -> InstanceSpec | None:
+        try:
+            return self._specs[name]
+        except KeyError:
+            entry = self._entries.get(name)
+            spec = self._specs[name] = None if entry is None else _spec(name, entry)
+            return spec
+
+    def names(self) -> tuple[str, ...]:
+        return tuple(self._entries)
+
+    def family(self, family: str) -> tuple[InstanceSpec, ...]:
+        members = self._by_family.get(family)
+        if members is None:
+            if self._families is None:
+                self._families = {}
+                for name, entry in self._entries.items():
+                    self._families.setdefault(entry["family"], []).append(name)
+            specs = [self.spec(name) for name in self._families.get(family, ())]
+            members = self._by_family[family] = tuple(sorted(specs, key=_sort_key))
+        return members
+
+
+def _spec(name: str, entry: dict) -> InstanceSpec:
+    return InstanceSpec(
+        name=name,
+        family=entry["family"],
+        size=entry["size"],
+        vcpu=int(entry["vcpu"]),
+        memory_gib=float(entry["memory_gib"]),
+        gpus=int(entry["gpus"]),
+        generation=entry["generation"],
+        architectures=tuple(entry["architectures"]),
+        source=entry["source"],
+        gpu_model=entry.get("gpu_model"),
+    )
 
 
 def _sort_key(spec: InstanceSpec) -> tuple:
@@ -96,28 +140,7 @@ def _sort_key(spec: InstanceSpec) -> tuple:
 
 @cache
 def _catalog() -> _Catalog:
-    text = resources.files(__package__).joinpath("data", _DATA).read_text(encoding="utf-8")
-    doc = json.loads(text)
-    specs = {
-        name: InstanceSpec(
-            name=name,
-            family=entry["family"],
-            size=entry["size"],
-            vcpu=int(entry["vcpu"]),
-            memory_gib=float(entry["memory_gib"]),
-            gpus=int(entry["gpus"]),
-            generation=entry["generation"],
-            architectures=tuple(entry["architectures"]),
-            source=entry["source"],
-            gpu_model=entry.get("gpu_model"),
-        )
-        for name, entry in doc["types"].items()
-    }
-    families: dict[str, list[InstanceSpec]] = {}
-    for spec in specs.values():
-        families.setdefault(spec.family, []).append(spec)
-    by_family = {f: tuple(sorted(members, key=_sort_key)) for f, members in families.items()}
-    return _Catalog(str(doc["source"]), specs, by_family)
+    return _Catalog()
 
 
 def source() -> str:
@@ -143,7 +166,7 @@ def instance_spec(name: str) -> InstanceSpec | None:
     if not isinstance(name, str):
         return None
     ec2, rds = _ec2_name(name.strip())
-    spec = _catalog().specs.get(ec2)
+    spec = _catalog().spec(ec2)
     if spec is None or (rds and spec.size.startswith(_NOT_RDS_SIZES)):
         return None
     return spec
@@ -151,7 +174,7 @@ def instance_spec(name: str) -> InstanceSpec | None:
 
 def instance_types() -> tuple[str, ...]:
     """Every EC2 instance type in the catalogue, sorted."""
-    return tuple(sorted(_catalog().specs))
+    return tuple(sorted(_catalog().names()))
 
 
 def family_members(family: str) -> list[InstanceSpec]:
@@ -159,7 +182,7 @@ def family_members(family: str) -> list[InstanceSpec]:
 
     ``"db.r5"`` gives the RDS-sellable sizes of ``r5``."""
     ec2, rds = _ec2_name(family)
-    members = _catalog().by_family.get(ec2, ())
+    members = _catalog().family(ec2)
     if rds:
         members = tuple(m for m in members if not m.size.startswith(_NOT_RDS_SIZES))
     return list(members)
@@ -219,7 +242,7 @@ def current_generation_equivalent(name: str) -> str | None:
     successor_family = FAMILY_SUCCESSOR.get(spec.family)
     if successor_family is None:
         return None
-    successor = _catalog().specs.get(f"{successor_family}.{spec.size}")
+    successor = _catalog().spec(f"{successor_family}.{spec.size}")
     if successor is None or successor.generation != "current":
         return None
     if successor.vcpu < spec.vcpu or successor.memory_gib < spec.memory_gib or successor.gpus < spec.gpus:

@@ -25,9 +25,10 @@ import os
 import re
 from collections.abc import Mapping
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
+
+from tagcheck.catalog import read_data
 
 __all__ = ["HOURS_PER_MONTH", "PriceBook", "default_pricebook", "load_overrides"]
 
@@ -57,8 +58,7 @@ _S3_ALIASES = {"GLACIER_FLEXIBLE_RETRIEVAL": "GLACIER", "INTELLIGENT_TIERING_FRE
 
 @cache
 def _base() -> dict[str, Any]:
-    text = resources.files(__package__).joinpath("data", _DATA).read_text(encoding="utf-8")
-    return json.loads(text)
+    return read_data(_DATA)
 
 
 def _deep_merge(base: Mapping[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:

@@ -9,11 +9,10 @@ provider), which is different from "known and not taggable".
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 
+from tagcheck.catalog import read_data
 from tagcheck.model import Unknown
 
 __all__ = ["TypeTagging", "tagging_for", "is_taggable", "provider_version", "is_legacy_tag_list"]
@@ -48,24 +47,23 @@ def is_legacy_tag_list(resource_type: str, tags: object) -> bool:
 
 
 @cache
-def _catalog() -> tuple[str, dict[str, TypeTagging]]:
-    text = resources.files(__package__).joinpath("data", _DATA).read_text(encoding="utf-8")
-    doc = json.loads(text)
-    types = {
-        name: TypeTagging(
-            tags=bool(entry["tags"]),
-            tags_all=bool(entry["tags_all"]),
-            tag_blocks=tuple(entry["tag_blocks"]),
-            nested_tags=tuple(entry["nested_tags"]),
-        )
-        for name, entry in doc["types"].items()
-    }
-    return str(doc["provider_version"]), types
+def _catalog() -> tuple[str, dict[str, dict]]:
+    doc = read_data(_DATA)
+    return str(doc["provider_version"]), doc["types"]
+
+
+@cache  # built when first asked for: a run meets tens of types out of the schema's ~1,500
+def _tagging(resource_type: str) -> TypeTagging | None:
+    entry = _catalog()[1].get(resource_type)
+    if entry is None:
+        return None
+    return TypeTagging(tags=bool(entry["tags"]), tags_all=bool(entry["tags_all"]),
+                       tag_blocks=tuple(entry["tag_blocks"]), nested_tags=tuple(entry["nested_tags"]))
 
 
 def tagging_for(resource_type: str) -> TypeTagging | None:
     """Tagging facts for a resource type; None if the schema does not know the type."""
-    return _catalog()[1].get(resource_type)
+    return _tagging(resource_type)
 
 
 def is_taggable(resource_type: str) -> bool:

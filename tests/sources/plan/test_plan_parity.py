@@ -32,7 +32,7 @@ import yaml
 from tagcheck import engine
 from tagcheck.policy import load_policy
 from tagcheck.sources.plan import load_plan
-from tagcheck.sources.terraform.module import RootInputs
+from tagcheck.sources.terraform.inputs import RootInputs
 from tagcheck.sources.terraform.source import scan
 
 HERE = Path(__file__).parent

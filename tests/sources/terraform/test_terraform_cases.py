@@ -60,7 +60,7 @@ import yaml
 
 from tagcheck import engine
 from tagcheck.policy import load_policy
-from tagcheck.sources.terraform.module import RootInputs
+from tagcheck.sources.terraform.inputs import RootInputs
 from tagcheck.sources.terraform.source import scan
 
 CASES = Path(__file__).parent / "cases"

@@ -1,13 +1,8 @@
 """Evaluate Terraform expressions (in parser.py's plain form) as far as they can be known.
 
-Values are Python values: str, int, float, bool, None, list, dict — plus two kinds of
-not-fully-known values:
-
-* :class:`~tagcheck.model.Unknown` — nothing is known; ``reason`` names the reference.
-* :class:`PartialMap` — a map whose listed keys are certain but which may hold more keys
-  that could not be evaluated (``merge(var.tags, {team = "x"})`` with ``var.tags``
-  unknown). This is what lets tagcheck say *team: pass, cost-center: unknown because
-  of var.tags* instead of guessing.
+The values an expression evaluates to — Python values, ``Unknown`` and ``PartialMap`` —
+and Terraform's conversions between them are in values.py; the built-in functions are in
+functions.py.
 
 Never guess: anything not modelled (data sources, resource attributes, ``file()``,
 functions we don't implement) evaluates to ``Unknown`` with the reason.
@@ -21,25 +16,14 @@ naming the function, never a Python ``TypeError`` escaping to the user.
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping
 
 from tagcheck.model import Unknown
-
-
-@dataclass(frozen=True)
-class PartialMap:
-    known: Mapping[str, Any]
-    reason: str  # why further keys may exist
-
-
-class EvalError(Exception):
-    """A Terraform evaluation error (what ``try()`` catches): missing key, bad type…"""
-
-
-class CycleError(EvalError):
-    pass
+from tagcheck.sources.terraform.functions import FUNCTIONS, NEVER_READ
+from tagcheck.sources.terraform.values import (
+    CycleError, EvalError, PartialMap, first_unknown, is_known, show, to_bool, to_number, to_string,
+)
 
 
 @dataclass
@@ -83,32 +67,6 @@ class Scope:
             self._evaluating.pop()
         self._local_values[name] = value
         return value
-
-
-def is_known(value: Any) -> bool:
-    """True when a value holds no unknown anywhere inside it."""
-    if isinstance(value, (Unknown, PartialMap)):
-        return False
-    if isinstance(value, dict):
-        return all(is_known(v) for v in value.values())
-    if isinstance(value, list):
-        return all(is_known(v) for v in value)
-    return True
-
-
-def first_unknown(value: Any) -> Unknown | None:
-    if isinstance(value, Unknown):
-        return value
-    if isinstance(value, PartialMap):
-        return Unknown(value.reason)
-    if isinstance(value, dict):
-        value = list(value.values())
-    if isinstance(value, list):
-        for item in value:
-            found = first_unknown(item)
-            if found is not None:  # an Unknown is falsy
-                return found
-    return None
 
 
 def evaluate(expr: Any, scope: Scope) -> Any:
@@ -278,7 +236,7 @@ def _index(expr: Any, scope: Scope) -> Any:
     if isinstance(base, _Namespace):
         if not isinstance(key, str):
             if len(base.path) == 1 and base.path[0] in _NAMED_ONLY:  # var[0], local[true]: names are strings
-                raise EvalError(f"{render(expr[1])}[{_show(key)}]: the key must be a name")
+                raise EvalError(f"{render(expr[1])}[{show(key)}]: the key must be a name")
             # an instance of a resource, data source or module: known only after apply
             return Unknown(render(expr))
         return _get(base, key, scope, expr)
@@ -287,10 +245,6 @@ def _index(expr: Any, scope: Scope) -> Any:
 
 # root names whose attributes are names, never indexes
 _NAMED_ONLY = {"var", "local", "each", "count", "path", "terraform", "self"}
-
-
-def _show(value: Any) -> str:
-    return type(value).__name__ if isinstance(value, (dict, list)) else repr(value)
 
 
 def _get(base: Any, name: Any, scope: Scope, expr: Any) -> Any:
@@ -302,7 +256,7 @@ def _get(base: Any, name: Any, scope: Scope, expr: Any) -> Any:
 def _namespace_attr(ns: _Namespace, name: Any, scope: Scope, expr: Any) -> Any:
     root = ns.path[0]
     if not isinstance(name, str):  # splat operations reach here with whatever they were given
-        raise EvalError(f"{'.'.join(ns.path)}: {_show(name)} is not a name")
+        raise EvalError(f"{'.'.join(ns.path)}: {show(name)} is not a name")
     if root == "var" and len(ns.path) == 1:
         if name not in scope.variables:
             raise EvalError(f"var.{name} is not declared")
@@ -332,7 +286,7 @@ def _lookup(base: Any, key: Any, expr: Any) -> Any:
         return base
     if isinstance(base, (dict, PartialMap)):
         if not isinstance(key, (str, int, float)):  # a map key is a string (a number converts)
-            raise EvalError(f"cannot index a map with {_show(key)}")
+            raise EvalError(f"cannot index a map with {show(key)}")
         key = to_string(key)
         if isinstance(base, PartialMap):
             return base.known[key] if key in base.known else Unknown(base.reason)
@@ -341,8 +295,8 @@ def _lookup(base: Any, key: Any, expr: Any) -> Any:
         return base[key]
     if isinstance(base, list):
         if isinstance(key, bool) or not isinstance(key, (int, float, str)):
-            raise EvalError(f"cannot index a list with {_show(key)}")
-        number = _number(key)
+            raise EvalError(f"cannot index a list with {show(key)}")
+        number = to_number(key)
         if number != number or number in (float("inf"), float("-inf")) or number != int(number) or number < 0:
             raise EvalError(f"invalid index {key!r} for {render(expr[1])}")
         try:
@@ -378,14 +332,8 @@ def _cond(expr: Any, scope: Scope) -> Any:
             return yes
         return first_unknown(cond)
     if not isinstance(cond, bool):
-        cond = _to_bool(cond)
+        cond = to_bool(cond)
     return evaluate(expr[2] if cond else expr[3], scope)
-
-
-def _to_bool(value: Any) -> bool:
-    if isinstance(value, str) and value in ("true", "false"):
-        return value == "true"
-    raise EvalError(f"a bool is required, not {_show(value)}")
 
 
 _ARITH: dict[str, Callable[[Any, Any], Any]] = {
@@ -412,12 +360,12 @@ def _bin(expr: Any, scope: Scope) -> Any:
         result = _equals(left, right)
         return result if isinstance(result, Unknown) else not result
     if op in ("&&", "||"):
-        left, right = (v if isinstance(v, bool) else _to_bool(v) for v in (left, right))
+        left, right = (v if isinstance(v, bool) else to_bool(v) for v in (left, right))
         return (left and right) if op == "&&" else (left or right)
     if op not in _ARITH:
         raise EvalError(f"unsupported operator {op!r}")
     try:
-        return _ARITH[op](_number(left), _number(right))
+        return _ARITH[op](to_number(left), to_number(right))
     except ZeroDivisionError:
         raise EvalError("division by zero") from None
     except OverflowError:
@@ -431,40 +379,15 @@ def _equals(left: Any, right: Any) -> Any:
     return left == right
 
 
-def _number(value: Any) -> float | int:
-    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-        raise EvalError(f"a number is required, not {_show(value)}")
-    if isinstance(value, (int, float)):
-        return value
-    text = value.strip()
-    try:
-        if re.fullmatch(r"-?\d+", text):
-            return int(text)
-        if _NUMBER.fullmatch(text):  # not Python's "nan", "inf", "1_000"
-            return float(text)
-    except ValueError:  # over 4,300 digits
-        pass
-    raise EvalError(f"a number is required, not {_show(value)}")
-
-
-_NUMBER = re.compile(r"-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?")
-
-
-def _whole_number(value: Any) -> int:
-    """A number used as a count, an index or a length (ValueError/OverflowError for nan/inf)."""
-    number = _number(value)
-    return number if isinstance(number, int) else int(number)
-
-
 def _un(expr: Any, scope: Scope) -> Any:
     value = evaluate(expr[2], scope)
     if isinstance(value, (Unknown, PartialMap)):
         return first_unknown(value)
     if expr[1] == "!":
-        return not (value if isinstance(value, bool) else _to_bool(value))
+        return not (value if isinstance(value, bool) else to_bool(value))
     if expr[1] != "-":
         raise EvalError(f"unsupported operator {expr[1]!r}")
-    return -_number(value)
+    return -to_number(value)
 
 
 def _for(expr: Any, scope: Scope) -> Any:
@@ -491,7 +414,7 @@ def _for(expr: Any, scope: Scope) -> Any:
             keep = evaluate(cond_expr, inner)
             if isinstance(keep, (Unknown, PartialMap)):
                 return first_unknown(keep)
-            if not (keep if isinstance(keep, bool) else _to_bool(keep)):
+            if not (keep if isinstance(keep, bool) else to_bool(keep)):
                 continue
         value = evaluate(value_expr, inner)
         if key_expr is None:
@@ -517,9 +440,9 @@ def _call(expr: Any, scope: Scope) -> Any:
         if name == "can" and len(arg_exprs) != 1:
             raise EvalError(f"can() takes exactly one argument, not {len(arg_exprs)}")
         return _try(arg_exprs, scope) if name == "try" else _can(arg_exprs[0], scope)
-    if name in _NEVER_READ:
+    if name in NEVER_READ:
         return Unknown(f"{name}() is not evaluated")
-    fn = _FUNCTIONS.get(name)
+    fn = FUNCTIONS.get(name)
     if fn is None:
         return _unmodelled(name, arg_exprs, scope)
     args = [evaluate(a, scope) for a in arg_exprs]
@@ -528,7 +451,7 @@ def _call(expr: Any, scope: Scope) -> Any:
         if isinstance(last, (Unknown, PartialMap)):
             return first_unknown(last)
         if not isinstance(last, list):  # f(x...) expands a list or tuple only
-            raise EvalError(f"{name}(): the argument before ... must be a list, not {_show(last)}")
+            raise EvalError(f"{name}(): the argument before ... must be a list, not {show(last)}")
         args.extend(last)
     try:
         return fn(*args)
@@ -584,378 +507,3 @@ _FORMS: dict[str, Callable[[Any, Scope], Any]] = {
 }
 
 
-# --- functions -------------------------------------------------------------------------
-
-# Functions that read files, the clock or randomness: never evaluated (DESIGN.md §2).
-_NEVER_READ = {"file", "fileexists", "fileset", "filebase64", "filebase64sha256", "filebase64sha512",
-               "filemd5", "filesha1", "filesha256", "filesha512", "templatefile", "timestamp",
-               "plantimestamp", "uuid", "bcrypt", "uuidv5"}
-
-
-def to_string(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, (int, float, str)):
-        return str(value)
-    if value is None:
-        raise EvalError("cannot convert null to string")
-    raise EvalError(f"cannot convert {type(value).__name__} to string")
-
-
-def _known_args(fn: Callable) -> Callable:
-    """Wrap a function so any unknown argument makes the result unknown."""
-
-    def wrapper(*args: Any) -> Any:
-        for arg in args:
-            unknown = first_unknown(arg)
-            if unknown is not None:
-                return unknown
-        return fn(*args)
-
-    return wrapper
-
-
-def _merge(*maps: Any) -> Any:
-    """merge() keeping what is certain when some arguments are unknown."""
-    known: dict[str, Any] = {}
-    reason: str | None = None
-    for m in maps:
-        if m is None:
-            continue
-        if isinstance(m, Unknown):
-            # any key seen so far may now be overridden: present, value unknown
-            known = {k: m for k in known}
-            reason = m.reason
-            continue
-        if isinstance(m, PartialMap):
-            known = {k: Unknown(m.reason) for k in known}
-            known.update(m.known)
-            reason = m.reason
-            continue
-        if not isinstance(m, dict):
-            raise EvalError(f"merge() arguments must be maps, not {type(m).__name__}")
-        known.update(m)
-    return PartialMap(known, reason) if reason is not None else known
-
-
-def _lookup_fn(m: Any, key: Any, *default: Any) -> Any:
-    if isinstance(key, (Unknown, PartialMap)):
-        return first_unknown(key)
-    if isinstance(m, Unknown):
-        return m
-    if isinstance(m, PartialMap):
-        if key in m.known:
-            return m.known[key]
-        return Unknown(m.reason)
-    if not isinstance(m, dict):
-        raise EvalError("lookup() needs a map")
-    if key in m:
-        return m[key]
-    if default:
-        return default[0]
-    raise EvalError(f"lookup(): key {key!r} not found and no default")
-
-
-def _coalesce(*args: Any) -> Any:
-    for arg in args:
-        if isinstance(arg, (Unknown, PartialMap)):
-            return first_unknown(arg)
-        if arg is not None and arg != "":
-            return arg
-    raise EvalError("coalesce(): no non-null, non-empty argument")
-
-
-def _coalescelist(*args: Any) -> Any:
-    for arg in args:
-        if isinstance(arg, Unknown):
-            return arg
-        if arg:
-            return arg
-    raise EvalError("coalescelist(): all lists are empty")
-
-
-def _tomap(value: Any) -> Any:
-    if isinstance(value, (Unknown, PartialMap)) or value is None:
-        return value
-    if not isinstance(value, dict):
-        raise EvalError("tomap() needs an object or map")
-    return {k: to_string(v) if isinstance(v, (int, float, bool)) else v for k, v in value.items()}
-
-
-def _concat(*lists: Any) -> Any:
-    out: list = []
-    for item in lists:
-        if isinstance(item, (Unknown, PartialMap)):
-            return first_unknown(item)
-        out.extend(item)
-    return out
-
-
-def _length(value: Any) -> Any:
-    if isinstance(value, PartialMap):
-        return Unknown(value.reason)
-    if isinstance(value, Unknown):
-        return value
-    return len(value)
-
-
-def _keys(value: Any) -> Any:
-    if isinstance(value, (Unknown, PartialMap)):
-        return first_unknown(value)
-    return sorted(value)
-
-
-def _values(value: Any) -> Any:
-    if isinstance(value, (Unknown, PartialMap)):
-        return first_unknown(value)
-    return [value[k] for k in sorted(value)]
-
-
-def _format(fmt: str, *args: Any) -> str:
-    it = iter(args)
-
-    def repl(m: re.Match) -> str:
-        if m.group(0) == "%%":
-            return "%"
-        value = next(it)
-        verb = m.group(0)[-1]
-        return to_string(value) if verb in "sv" else (m.group(0) % value)
-
-    return re.sub(r"%%|%[-+ #0]*\d*(?:\.\d+)?[sdvfgetxXob]", repl, fmt)
-
-
-def _flatten(value: list) -> list:
-    out: list = []
-    for item in value:
-        out.extend(_flatten(item) if isinstance(item, list) else [item])
-    return out
-
-
-def _distinct(value: list) -> list:
-    out: list = []
-    for item in value:
-        if item not in out:
-            out.append(item)
-    return out
-
-
-def _zipmap(keys: list, values: list) -> dict:
-    return {to_string(k): v for k, v in zip(keys, values)}
-
-
-def _element(value: list, index: Any) -> Any:
-    if not value:
-        raise EvalError("element() of an empty list")
-    return value[_whole_number(index) % len(value)]
-
-
-def _tolist(value: Any) -> Any:
-    if isinstance(value, (Unknown, PartialMap)):
-        return first_unknown(value)
-    return list(value)
-
-
-def _toset(value: Any) -> Any:
-    if isinstance(value, (Unknown, PartialMap)):
-        return first_unknown(value)
-    return _distinct(sorted(value, key=lambda v: (str(type(v)), v)) if all(isinstance(v, str) for v in value) else list(value))
-
-
-def _jsondecode(text: Any) -> Any:
-    if not isinstance(text, str):
-        raise EvalError(f"jsondecode() needs a string, not {_show(text)}")
-    try:
-        return json.loads(text)
-    except ValueError as exc:
-        raise EvalError(f"jsondecode(): invalid JSON ({exc.msg} at offset {exc.pos})") from None
-
-
-def _jsonencode(value: Any) -> str:
-    # Terraform writes object attributes in lexical order, without spaces
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-
-
-def _bad_args(name: str):
-    raise EvalError(f"{name}(): invalid arguments")
-
-
-def _one(items: Any) -> Any:
-    if not isinstance(items, list):
-        raise EvalError(f"one() needs a list or set, not {_show(items)}")
-    if len(items) > 1:
-        raise EvalError(f"one(): the list has {len(items)} elements, at most one is allowed")
-    return items[0] if items else None
-
-
-def _strings(items: Any, name: str) -> list[str]:
-    if not isinstance(items, list):
-        raise EvalError(f"{name}() needs a list or set, not {_show(items)}")
-    return [to_string(i) for i in items]
-
-
-def _set_op(name: str, combine: Callable[[set, set], set]) -> Callable[..., list]:
-    """setintersection/setunion/setsubtract of string sets: a set of strings is in lexical order."""
-    def op(first: Any, *rest: Any) -> list:
-        result = set(_strings(first, name))
-        for other in rest:
-            result = combine(result, set(_strings(other, name)))
-        return sorted(result)
-    return op
-
-
-def _basename(path: str) -> str:
-    """Go's filepath.Base, which Terraform uses: trailing slashes do not count."""
-    stripped = path.rstrip("/")
-    if not stripped:
-        return "/" if path else "."
-    return stripped.rsplit("/", 1)[-1]
-
-
-def _dirname(path: str) -> str:
-    """Go's filepath.Dir: everything before the last element, cleaned ("." when none)."""
-    import posixpath
-
-    head = path[: path.rfind("/") + 1] if "/" in path else ""
-    cleaned = posixpath.normpath(head) if head else "."
-    return "/" + cleaned.lstrip("/") if cleaned.startswith("//") else cleaned
-
-
-def _captures(match: re.Match) -> Any:
-    """regex()'s result: the match without groups, a map of named groups, else a list."""
-    if match.re.groupindex:
-        return {name: match.group(name) for name in match.re.groupindex}
-    if match.re.groups:
-        return list(match.groups())
-    return match.group(0)
-
-
-def _regex(pattern: str, text: str) -> Any:
-    match = re.search(pattern, text)
-    if match is None:
-        raise EvalError("regex(): the pattern did not match")
-    return _captures(match)
-
-
-def _formatlist(fmt: str, *args: Any) -> list:
-    lengths = {len(a) for a in args if isinstance(a, list)}
-    if len(lengths) > 1:
-        raise EvalError("formatlist(): the lists must all have the same length")
-    count = lengths.pop() if lengths else 1
-    return [_format(fmt, *(a[i] if isinstance(a, list) else a for a in args)) for i in range(count)]
-
-
-def _cidrsubnet(prefix: str, newbits: Any, netnum: Any) -> str:
-    import ipaddress
-
-    network = ipaddress.ip_network(prefix, strict=False)
-    bits, number = _whole_number(newbits), _whole_number(netnum)
-    length = network.prefixlen + bits
-    if bits < 0 or length > network.max_prefixlen or not 0 <= number < 2 ** bits:
-        raise EvalError(f"cidrsubnet(): cannot make subnet {number} of {bits} more bits in {prefix}")
-    address = network.network_address + number * 2 ** (network.max_prefixlen - length)
-    return f"{address}/{length}"
-
-
-def _bools(items: Any, name: str) -> list[bool]:
-    if not isinstance(items, list):
-        raise EvalError(f"{name}() needs a list, not {_show(items)}")
-    return [i if isinstance(i, bool) else _to_bool(i) for i in items]
-
-
-def _slice(items: Any, start: Any, end: Any) -> list:
-    first, last = _whole_number(start), _whole_number(end)
-    if not isinstance(items, list) or not 0 <= first <= last <= len(items):
-        _bad_args("slice")
-    return items[first:last]
-
-
-def _base64encode(text: str) -> str:
-    import base64
-
-    return base64.b64encode(text.encode()).decode("ascii")
-
-
-def _base64decode(text: str) -> str:
-    import base64
-    import binascii
-
-    try:
-        return base64.b64decode(text, validate=True).decode("utf-8")
-    except (binascii.Error, UnicodeDecodeError):
-        raise EvalError("base64decode(): not base64 of UTF-8 text") from None
-
-
-def _sum(items: Any) -> Any:
-    if not isinstance(items, list) or not items:
-        raise EvalError("sum() needs a non-empty list of numbers")
-    return sum(_number(i) for i in items)
-
-
-_FUNCTIONS: dict[str, Callable[..., Any]] = {
-    "one": _known_args(_one),
-    "sort": _known_args(lambda items: sorted(_strings(items, "sort"))),
-    "reverse": _known_args(lambda items: list(reversed(items)) if isinstance(items, list) else _bad_args("reverse")),
-    "slice": _known_args(_slice),
-    "setintersection": _known_args(_set_op("setintersection", set.intersection)),
-    "setunion": _known_args(_set_op("setunion", set.union)),
-    "setsubtract": _known_args(_set_op("setsubtract", set.difference)),
-    "basename": _known_args(lambda p: _basename(to_string(p))),
-    "dirname": _known_args(lambda p: _dirname(to_string(p))),
-    "startswith": _known_args(lambda s, prefix: to_string(s).startswith(to_string(prefix))),
-    "endswith": _known_args(lambda s, suffix: to_string(s).endswith(to_string(suffix))),
-    "strcontains": _known_args(lambda s, part: to_string(part) in to_string(s)),
-    "regex": _known_args(lambda pattern, s: _regex(to_string(pattern), to_string(s))),
-    "regexall": _known_args(lambda pattern, s: [_captures(m) for m in re.finditer(to_string(pattern), to_string(s))]),
-    "formatlist": _known_args(_formatlist),
-    "cidrsubnet": _known_args(lambda prefix, newbits, netnum: _cidrsubnet(to_string(prefix), newbits, netnum)),
-    "alltrue": _known_args(lambda items: all(_bools(items, "alltrue"))),
-    "anytrue": _known_args(lambda items: any(_bools(items, "anytrue"))),
-    "sum": _known_args(_sum),
-    "base64encode": _known_args(lambda s: _base64encode(to_string(s))),
-    "base64decode": _known_args(lambda s: _base64decode(to_string(s))),
-    # sensitivity is not a value: the same string either way
-    "sensitive": lambda value: value,
-    "nonsensitive": lambda value: value,
-    "merge": _merge,
-    "jsondecode": _known_args(_jsondecode),
-    "jsonencode": _known_args(_jsonencode),
-    "lookup": _lookup_fn,
-    "coalesce": _coalesce,
-    "coalescelist": _coalescelist,
-    "tomap": _tomap,
-    "concat": _concat,
-    "length": _length,
-    "keys": _keys,
-    "values": _values,
-    "tolist": _tolist,
-    "toset": _toset,
-    "lower": _known_args(lambda s: to_string(s).lower()),
-    "upper": _known_args(lambda s: to_string(s).upper()),
-    "title": _known_args(lambda s: to_string(s).title()),
-    "trimspace": _known_args(lambda s: to_string(s).strip()),
-    "trim": _known_args(lambda s, chars: to_string(s).strip(chars)),
-    "trimprefix": _known_args(lambda s, p: s[len(p):] if s.startswith(p) else s),
-    "trimsuffix": _known_args(lambda s, p: s[: -len(p)] if p and s.endswith(p) else s),
-    "replace": _known_args(lambda s, old, new: s.replace(old, new) if not (old.startswith("/") and old.endswith("/") and len(old) > 1)
-                           else re.sub(old[1:-1], re.sub(r"\$(\d)", r"\\\1", new), s)),
-    "substr": _known_args(lambda s, off, n: s[off:] if n < 0 else s[off:off + n]),
-    "join": _known_args(lambda sep, items: sep.join(to_string(i) for i in items)),
-    "split": _known_args(lambda sep, s: s.split(sep)),
-    "format": _known_args(_format),
-    "tostring": _known_args(lambda v: v if v is None else to_string(v)),
-    "tonumber": _known_args(lambda v: v if v is None else _number(v)),
-    "tobool": _known_args(lambda v: v if isinstance(v, bool) or v is None else _to_bool(v)),
-    "contains": _known_args(lambda items, v: v in items),
-    "flatten": _known_args(_flatten),
-    "distinct": _known_args(_distinct),
-    "compact": _known_args(lambda items: [i for i in items if i not in (None, "")]),
-    "zipmap": _known_args(_zipmap),
-    "element": _known_args(_element),
-    "min": _known_args(lambda *a: min(_number(x) for x in a)),
-    "max": _known_args(lambda *a: max(_number(x) for x in a)),
-    "abs": _known_args(lambda x: abs(_number(x))),
-    "ceil": _known_args(lambda x: -int(-_number(x) // 1)),
-    "floor": _known_args(lambda x: int(_number(x) // 1)),
-}

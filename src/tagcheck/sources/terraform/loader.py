@@ -15,9 +15,7 @@ from pathlib import Path
 from tagcheck.model import Location, SourceProblem
 from tagcheck.sources.terraform import roots_cache
 from tagcheck.sources.terraform.cache import ParseCache
-from tagcheck.sources.terraform.module import (
-    ModuleDir, ParsedFile, call_summary, has_tfvars, read_vars_file, resolve_source,
-)
+from tagcheck.sources.terraform.moduledir import ModuleDir, ParsedFile, call_summary, has_tfvars, resolve_source
 from tagcheck.sources.terraform.syntax import Block, ParseError
 
 # Below this many files to parse, starting worker processes costs more than it saves.
@@ -192,7 +190,7 @@ class DirLoader:
         return self._summaries[directory]
 
     def resolve_source(self, directory: str, source: str) -> tuple[str | None, bool]:
-        """(resolved directory, is a directory) of module.resolve_source, once per run for
+        """(resolved directory, is a directory) of moduledir.resolve_source, once per run for
         each call (roots share modules)."""
         if (directory, source) not in self._sources:
             self._sources[directory, source] = resolve_source(directory, source)[:2]
@@ -344,6 +342,8 @@ class DirLoader:
         return ParsedFile(path, [Block.from_plain(b) for b in result[1]], lines)
 
     def read_vars(self, path: Path) -> dict:
+        from tagcheck.sources.terraform.tfvars import read_vars_file  # evaluates: not on a warm run's path
+
         return read_vars_file(path, self._parse_attributes, ParseError, self.max_file_bytes)
 
     def _parse_attributes(self, text: str) -> dict:

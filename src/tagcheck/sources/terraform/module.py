@@ -53,17 +53,21 @@ from __future__ import annotations
 import json
 import os
 import re
-from dataclasses import dataclass, field
-from functools import cached_property
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
 from tagcheck.model import Location, Origin, Resource, SourceProblem, Unknown
-from tagcheck.sources.terraform.evaluate import (
-    EvalError, PartialMap, Scope, evaluate, evaluate_or_unknown, first_unknown, render, source_text, to_string,
+from tagcheck.sources.terraform.evaluate import Scope, evaluate, evaluate_or_unknown, render, source_text
+from tagcheck.sources.terraform.expansion import ZeroInstances, instance_key
+from tagcheck.sources.terraform.inputs import RootInputs, selected_workspace
+from tagcheck.sources.terraform.moduledir import (
+    ModuleDir, ParsedFile, internal_error, module_source_is_local, repository_top, resolve_source,
 )
-from tagcheck.sources.terraform.syntax import MAX_NESTING, nesting_depth
+from tagcheck.sources.terraform.static_checks import LABELS, references, static_problems
 from tagcheck.sources.terraform.tags import ProviderConfig, effective_tags
+from tagcheck.sources.terraform.tfvars import VarsFileError
+from tagcheck.sources.terraform.values import EvalError, PartialMap, first_unknown, to_string
 
 # Arguments of resource/module blocks that are Terraform's, not the resource's.
 _RESOURCE_META = {"count", "for_each", "provider", "depends_on", "lifecycle"}
@@ -73,136 +77,7 @@ MAX_MODULE_DEPTH = 32
 # count / for_each beyond this many instances are not expanded (count = 1e9 would take
 # all the memory there is); real configurations stay far below it.
 MAX_INSTANCES = 10_000
-_LABELS = {"resource": 2, "data": 2, "module": 1, "variable": 1, "output": 1, "provider": 1}
 
-
-@dataclass
-class ParsedFile:
-    path: Path
-    blocks: list  # parser.Block
-    lines: list[str]
-
-
-@dataclass
-class ModuleDir:
-    """A directory's parsed files, grouped by block type."""
-
-    directory: Path
-    files: list[ParsedFile] = field(default_factory=list)
-    problems: list[SourceProblem] = field(default_factory=list)
-
-    def blocks(self, block_type: str):
-        for parsed in self.files:
-            for block in parsed.blocks:
-                if block.type == block_type:
-                    yield parsed, block
-
-    @cached_property
-    def _summary(self) -> tuple[tuple[str, ...], bool, bool]:
-        return call_summary(b for parsed in self.files for b in parsed.blocks)  # read after loading: files are final
-
-    @property
-    def configures_a_root(self) -> bool:
-        return self._summary[1]
-
-    @property
-    def looks_like_reusable_module(self) -> bool:
-        return not self.configures_a_root and not has_tfvars(self.directory)
-
-    @property
-    def leaves_inputs_to_caller(self) -> bool:
-        """No backend and no tfvars: whoever applies it (a module call, a wrapper such as
-        Terragrunt or Atmos, a pipeline's -var-file) supplies its inputs — even when it
-        configures a provider, as published modules' providers.tf and examples often do."""
-        return not self._summary[2] and not has_tfvars(self.directory)
-
-
-def call_summary(blocks) -> tuple[tuple[str, ...], bool, bool]:
-    """(the ``source`` of each module call that is a local path, whether there is a
-    provider, backend or cloud block — what root modules declare —, whether there is a
-    backend or cloud block — a root applied as written) of top-level blocks: what finding
-    the roots of a repository needs, without evaluating anything."""
-    sources = []
-    configures_root = backend = False
-    for block in blocks:
-        if block.type == "module" and "source" in block.attrs:
-            source = evaluate_or_unknown(block.attrs["source"][0], Scope())
-            if module_source_is_local(source):
-                sources.append(source)
-        elif block.type == "provider":
-            configures_root = True
-        elif block.type == "terraform" and any(b.type in ("backend", "cloud") for b in block.blocks):
-            configures_root = backend = True
-    return tuple(sources), configures_root, backend
-
-
-def has_tfvars(directory: Path) -> bool:
-    return any(directory.glob("*.tfvars")) or any(directory.glob("*.tfvars.json"))
-
-
-@dataclass
-class RootInputs:
-    """Values from outside the code: --var-file files, --var NAME=VALUE, --workspace NAME."""
-
-    var_files: list[Path] = field(default_factory=list)
-    vars: dict[str, str] = field(default_factory=dict)
-    workspace: str | None = None
-
-
-def selected_workspace(root: Path, inputs: RootInputs) -> tuple[str, str]:
-    """(``terraform.workspace`` for this root, where it came from): ``--workspace``, else the
-    workspace ``terraform workspace select`` recorded in ``.terraform/environment``, else
-    "default" — as Terraform itself decides (TF_WORKSPACE is the CLI's to read)."""
-    if inputs.workspace:
-        return inputs.workspace, "--workspace"
-    try:
-        name = (root / ".terraform" / "environment").read_text(encoding="utf-8").strip()
-    except (OSError, UnicodeDecodeError):
-        name = ""
-    return (name, ".terraform/environment") if name else ("default", "default")
-
-
-@dataclass(frozen=True)
-class ZeroInstances:
-    """A resource or module block whose count / for_each evaluated to no instance at all:
-    nothing of it is checked, so the scan says so (with the expression and its value)."""
-
-    address: str  # Terraform's address of the block, without an instance key
-    kind: str  # "resource" | "module"
-    location: Location
-    expression: str  # e.g. "count = local.is_development ? 1 : 0"
-    value: str  # what it evaluated to: "0", "{}", "[]"
-    chain: tuple[str, ...]  # the module directories it was evaluated through, root first
-
-
-def instance_key(key: Any) -> str:
-    """``[0]`` or ``["key"]`` exactly as Terraform prints instance keys (an HCL quoted
-    string: printable characters as they are, quotes, backslashes, controls and template
-    introducers escaped)."""
-    if isinstance(key, int) and not isinstance(key, bool):
-        return f"[{key}]"
-    text = str(key)
-    out = []
-    for i, ch in enumerate(text):
-        nxt = text[i + 1:i + 2]
-        if ch in '"\\':
-            out.append("\\" + ch)
-        elif ch in _CONTROL_ESCAPES:
-            out.append(_CONTROL_ESCAPES[ch])
-        elif ch in "$%" and nxt == "{":
-            out.append(ch + ch)
-        elif not ch.isprintable() and ch != " ":
-            out.append(f"\\u{ord(ch):04x}" if ord(ch) <= 0xFFFF else f"\\U{ord(ch):08x}")
-        else:
-            out.append(ch)
-    return '["' + "".join(out) + '"]'
-
-
-_CONTROL_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
-
-
-def module_source_is_local(source: Any) -> bool:
-    return isinstance(source, str) and (source.startswith("./") or source.startswith("../"))
 
 
 class ModuleEvaluator:
@@ -278,7 +153,7 @@ class ModuleEvaluator:
     def _read_vars_file(self, path: Path) -> dict[str, Any]:
         try:
             return self._parse_vars_file(path)
-        except _VarsFileError as exc:
+        except VarsFileError as exc:
             self.problems.append(SourceProblem("TC001", exc.message, Location(self._display(path), exc.line, exc.line)))
             return {}
 
@@ -353,7 +228,7 @@ class ModuleEvaluator:
                               for ref in ["aws", *(f"aws.{a}" for a in _provider_aliases(mod))]})
         # one block's failure never loses the others: each is evaluated on its own
         for parsed, block in mod.blocks("resource"):
-            if len(block.labels) == _LABELS["resource"]:
+            if len(block.labels) == LABELS["resource"]:
                 self._guarded(parsed, block, prefix, lambda: self._resources(parsed, block, scope, providers, prefix, stack))
         for name in calls:
             parsed, block = calls[name]
@@ -588,17 +463,6 @@ class ModuleEvaluator:
         return True
 
 
-def internal_error(doing: str, exc: BaseException, location: Location) -> SourceProblem:
-    """A tagcheck bug met while reading Terraform: TC000 naming what was being done."""
-    import traceback
-
-    frames = traceback.extract_tb(exc.__traceback__)
-    where = f" at {frames[-1].name}:{frames[-1].lineno}" if frames else ""
-    return SourceProblem("TC000", f"internal error {doing}: {type(exc).__name__}: {exc}{where} "
-                                  "(a bug in tagcheck; please report it with this file)", location,
-                         {"exception": type(exc).__name__})
-
-
 def _provider_aliases(mod: ModuleDir) -> list[str]:
     aliases = []
     for _, block in mod.blocks("provider"):
@@ -606,191 +470,6 @@ def _provider_aliases(mod: ModuleDir) -> list[str]:
         if block.labels == ("aws",) and expr is not None and expr[0] == "lit" and isinstance(expr[1], str):
             aliases.append(expr[1])
     return aliases
-
-
-def resolve_source(directory: str, source: str) -> tuple[str | None, bool, str | None]:
-    """Where a local module ``source`` leads: (the resolved directory, whether it is one, why
-    the path is not usable — a NUL byte, a name too long, a symbolic link loop). The evaluator
-    records the first two and the root cache checks them again with this same function."""
-    try:
-        child = (Path(directory) / source).resolve()
-        return str(child), child.is_dir(), None
-    except (OSError, ValueError, RuntimeError) as exc:
-        return None, False, getattr(exc, "strerror", None) or str(exc)
-
-
-def resolve_dir(path: Path) -> Path | None:
-    """``path.resolve()``, or None when it is not a usable path (a NUL byte, a name too
-    long, a symbolic link loop — which pathlib reports as RuntimeError before 3.13)."""
-    try:
-        return path.resolve()
-    except (OSError, ValueError, RuntimeError):
-        return None
-
-
-def repository_top(directory: Path) -> Path | None:
-    """The nearest directory at or above ``directory`` holding ``.git`` (a repository or a
-    worktree), or None."""
-    return next((d for d in (directory, *directory.parents) if (d / ".git").exists()), None)
-
-
-# --- static checks ---------------------------------------------------------------------------
-
-def static_problems(mod: ModuleDir, display: Callable[[Path], str]) -> list[SourceProblem]:
-    """What ``terraform validate`` would reject in a module directory without evaluating it:
-    blocks with the wrong number of labels, cycles among locals, references in variable
-    defaults. Each is a TC001 with the file and line."""
-    problems: list[SourceProblem] = []
-    for parsed in mod.files:
-        for block in parsed.blocks:
-            wanted = _LABELS.get(block.type)
-            if wanted is not None and len(block.labels) != wanted:
-                what = "a type and a name" if wanted == 2 else "a name"
-                problems.append(SourceProblem(
-                    "TC001", f"{block.type} block needs {wanted} label{'s' if wanted > 1 else ''} ({what}), "
-                             f"has {len(block.labels)}; it is not evaluated",
-                    Location(display(parsed.path), block.line, block.end_line)))
-    # locals: name -> (file, line, local names it refers to)
-    local_refs: dict[str, tuple[ParsedFile, int, list[str]]] = {}
-    for parsed, block in mod.blocks("locals"):
-        for name, (expr, line) in block.attrs.items():
-            local_refs[name] = (parsed, line, [key for root, key in references(expr) if root == "local"])
-    for cycle in _cycles({n: refs for n, (_p, _l, refs) in local_refs.items()}):
-        parsed, line, _ = local_refs[cycle[0]]
-        chain = " → ".join(f"local.{n}" for n in cycle + [cycle[0]])
-        problems.append(SourceProblem("TC001", f"cycle in locals: {chain}; none of them can be evaluated",
-                                      Location(display(parsed.path), line, line), {"cycle": chain}))
-    # variable defaults: constants only
-    var_refs: dict[str, tuple[ParsedFile, Any, list[str], list[str]]] = {}
-    for parsed, block in mod.blocks("variable"):
-        if len(block.labels) == 1 and "default" in block.attrs:
-            expr, line = block.attrs["default"]
-            found = list(dict.fromkeys(f"{root}.{key}" if key is not None else root for root, key in references(expr)))
-            if found:
-                var_refs[block.labels[0]] = (parsed, line, found, [f[4:] for f in found if f.startswith("var.")])
-    in_cycle: dict[str, str] = {}
-    for cycle in _cycles({n: refs for n, (_p, _l, _f, refs) in var_refs.items()}):
-        chain = " → ".join(f"var.{n}" for n in cycle + [cycle[0]])
-        in_cycle.update({n: chain for n in cycle})
-    for name, (parsed, line, found, _) in var_refs.items():
-        cycle = f" (cycle: {in_cycle[name]})" if name in in_cycle else ""
-        problems.append(SourceProblem(
-            "TC001", f'variable "{name}": default refers to {", ".join(found)}{cycle}; Terraform allows only '
-                     "constant values in a default, so it is not evaluated",
-            Location(display(parsed.path), line, line), {"cycle": in_cycle[name]} if cycle else {}))
-    return problems
-
-
-def references(expr: Any):
-    """(root, key) of each reference in a plain expression: ``local.a`` → ("local", "a"),
-    ``var.x.y`` → ("var", "x"), a bare ``each`` → ("each", None)."""
-    todo = [expr]
-    while todo:
-        node = todo.pop()
-        if not isinstance(node, tuple) or not node:
-            continue
-        kind = node[0]
-        if kind in ("attr", "index") and isinstance(node[1], tuple) and node[1][:1] == ("ref",):
-            key = node[2] if kind == "attr" else (node[2][1] if node[2][:1] == ("lit",) else None)
-            yield node[1][1], key if isinstance(key, str) else None
-            if kind == "index":
-                todo.append(node[2])
-        elif kind == "ref":
-            yield node[1], None
-        elif kind == "lit" or kind == "unsupported":
-            continue
-        elif kind == "tpl":
-            todo.extend(p for p in node[1] if isinstance(p, tuple))
-        elif kind == "tuple":
-            todo.extend(node[1])
-        elif kind == "object":
-            for key_expr, value_expr in node[1]:
-                todo.extend((key_expr, value_expr))
-        elif kind == "splat":
-            todo.append(node[1])
-            todo.extend(arg for op, arg in node[2] if op == "index")
-        elif kind == "call":
-            todo.extend(node[2])
-        elif kind == "for":
-            todo.extend(n for n in node[3:7] if n is not None)
-        else:  # attr/index on an expression, cond, bin, un
-            todo.extend(n for n in node[1:] if isinstance(n, tuple))
-
-
-def _cycles(graph: dict[str, list[str]]) -> list[list[str]]:
-    """One simple cycle per strongly connected component that has one (declaration order),
-    found without recursion."""
-    order = list(graph)
-    index: dict[str, int] = {}
-    low: dict[str, int] = {}
-    on_stack: set[str] = set()
-    stack: list[str] = []
-    components: list[list[str]] = []
-    for start in order:
-        if start in index:
-            continue
-        work = [(start, iter(graph.get(start, ())))]
-        index[start] = low[start] = len(index)
-        stack.append(start)
-        on_stack.add(start)
-        while work:
-            node, edges = work[-1]
-            advanced = False
-            for nxt in edges:
-                if nxt not in graph:
-                    continue
-                if nxt not in index:
-                    index[nxt] = low[nxt] = len(index)
-                    stack.append(nxt)
-                    on_stack.add(nxt)
-                    work.append((nxt, iter(graph[nxt])))
-                    advanced = True
-                    break
-                if nxt in on_stack:
-                    low[node] = min(low[node], index[nxt])
-            if advanced:
-                continue
-            work.pop()
-            if work:
-                low[work[-1][0]] = min(low[work[-1][0]], low[node])
-            if low[node] == index[node]:
-                component = []
-                while True:
-                    member = stack.pop()
-                    on_stack.discard(member)
-                    component.append(member)
-                    if member == node:
-                        break
-                if len(component) > 1 or node in graph.get(node, ()):
-                    components.append(component)
-    cycles = []
-    for component in components:
-        members = set(component)
-        first = min(component, key=order.index)
-        cycles.append(_path_back(graph, first, members))
-    return sorted(cycles, key=lambda c: order.index(c[0]))
-
-
-def _path_back(graph: dict[str, list[str]], first: str, members: set[str]) -> list[str]:
-    """A shortest path first → … → first inside one component (breadth first)."""
-    previous: dict[str, str] = {}
-    frontier = [first]
-    while frontier:
-        following = []
-        for node in frontier:
-            for nxt in graph.get(node, ()):
-                if nxt not in members:
-                    continue
-                if nxt == first:
-                    path = [node]
-                    while path[-1] != first:
-                        path.append(previous[path[-1]])
-                    return list(reversed(path))
-                if nxt not in previous:
-                    previous[nxt] = node
-                    following.append(nxt)
-        frontier = following
-    return [first]
 
 
 @dataclass(frozen=True)
@@ -845,13 +524,6 @@ def with_type_defaults(value: Any, type_expr: Any) -> Any:
     if name in ("list", "set") and args and isinstance(value, list):
         return [with_type_defaults(v, args[0]) for v in value]
     return value
-
-
-class _VarsFileError(Exception):
-    def __init__(self, message: str, line: int | None):
-        super().__init__(message)
-        self.message = message
-        self.line = line
 
 
 def evaluate_body(block, scope: Scope, skip: set[str] = frozenset()) -> dict[str, Any]:
@@ -911,41 +583,3 @@ def _suppressions(lines: list[str], first: int, last: int) -> frozenset[str]:
 _NONE_SUPPRESSED: frozenset[str] = frozenset()  # shared by the many blocks without a suppression
 
 
-def read_vars_file(path: Path, parse_attributes: Callable[[str], dict], parse_error: type,
-                   max_bytes: int = 0) -> dict[str, Any]:
-    """terraform.tfvars / *.auto.tfvars / --var-file (HCL or JSON) → values. ``max_bytes``:
-    larger files are an error without being parsed (0: no limit)."""
-    try:
-        size = path.stat().st_size
-        if max_bytes and size > max_bytes:
-            raise _VarsFileError(f"variables file too large to parse ({size / 2**20:.1f} MB > limit "
-                                 f"{max_bytes / 2**20:.1f} MB)", None)
-        text = path.read_text(encoding="utf-8-sig")
-    except OSError as exc:
-        raise _VarsFileError(f"cannot read variables file: {exc.strerror or exc}", None) from None
-    except UnicodeDecodeError as exc:
-        raise _VarsFileError(f"variables file is not valid UTF-8 (byte {exc.start})", None) from None
-    if path.name.endswith(".json"):
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise _VarsFileError(f"invalid JSON: {exc.msg}", exc.lineno) from None
-        except (RecursionError, ValueError) as exc:
-            raise _VarsFileError(f"invalid JSON: {'nested too deeply' if isinstance(exc, RecursionError) else exc}",
-                                 None) from None
-        if not isinstance(data, dict):
-            raise _VarsFileError("a .tfvars.json file must hold a JSON object", 1)
-        if nesting_depth(data) > MAX_NESTING:
-            raise _VarsFileError(f"nested more than {MAX_NESTING} levels deep; not read", 1)
-        return data
-    try:
-        attrs = parse_attributes(text)
-    except parse_error as exc:
-        raise _VarsFileError(exc.message, exc.line) from None
-    values = {}
-    for name, (expr, _line) in attrs.items():
-        try:
-            values[name] = evaluate(expr, Scope())
-        except EvalError as exc:
-            values[name] = Unknown(f"var.{name} in {path.name}: {exc}")
-    return values

@@ -28,8 +28,9 @@ from pathlib import Path
 from typing import Any, Callable
 
 from tagcheck.model import Location, Origin, Resource, SourceProblem, TagSet, TagSource, TagValue, Unknown
-from tagcheck.sources.terraform.evaluate import PartialMap
-from tagcheck.sources.terraform.module import ZeroInstances, selected_workspace
+from tagcheck.sources.terraform.values import PartialMap
+from tagcheck.sources.terraform.expansion import ZeroInstances
+from tagcheck.sources.terraform.inputs import selected_workspace
 
 ENTRY_VERSION = 4  # bump when the shape of an entry changes
 
@@ -49,7 +50,7 @@ def root_key(cache, root: Path, cwd: Path, boundary: Path | None, inputs, max_fi
 def still_valid(deps: tuple, fingerprint: Callable[[str], str],
                 resolve: Callable[[str, str], tuple[str | None, bool]]) -> bool:
     """Every directory read still has its fingerprint, every local source still resolves
-    where it did (``resolve``: module.resolve_source's first two values)."""
+    where it did (``resolve``: moduledir.resolve_source's first two values)."""
     directories, sources = deps
     return (all(fingerprint(d) == fp for d, fp in directories)
             and all(resolve(d, s) == (child, exists) for d, s, child, exists in sources))

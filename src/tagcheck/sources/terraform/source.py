@@ -43,9 +43,9 @@ from tagcheck.sources.terraform.loader import (  # noqa: F401 - re-exported for 
     DEFAULT_MAX_FILE_BYTES, MAX_FILE_ENV, MIN_FILES_FOR_WORKERS, DirLoader, Workers, is_terraform_file,
     terraform_files, worker_cache,
 )
-from tagcheck.sources.terraform.module import (
-    ModuleDir, ModuleEvaluator, RootInputs, ZeroInstances, internal_error, repository_top, resolve_dir,
-)
+from tagcheck.sources.terraform.expansion import ZeroInstances
+from tagcheck.sources.terraform.inputs import RootInputs
+from tagcheck.sources.terraform.moduledir import ModuleDir, internal_error, repository_top, resolve_dir
 
 # Below this many roots to evaluate, starting worker processes costs more than it saves.
 MIN_ROOTS_FOR_WORKERS = 8
@@ -185,6 +185,9 @@ def _evaluate(root: Path, inputs: RootInputs, loader: "DirLoader", key: str | No
         mod = loader.load(directory)
         loaded.append(mod.directory)
         return mod
+
+    # the one place the evaluator is imported: a warm run, every root read from the cache, never does
+    from tagcheck.sources.terraform.module import ModuleEvaluator
 
     evaluator = ModuleEvaluator(load, loader.read_vars, _parse_expression, loader.display)
     try:

@@ -25,7 +25,7 @@ from typing import Any
 
 from tagcheck.catalog.taggable import TypeTagging, is_legacy_tag_list, tagging_for
 from tagcheck.model import TagSet, TagSource, TagValue, Unknown
-from tagcheck.sources.terraform.evaluate import EvalError, PartialMap, first_unknown, to_string
+from tagcheck.sources.terraform.values import EvalError, PartialMap, first_unknown, to_string
 
 
 @dataclass(frozen=True)
