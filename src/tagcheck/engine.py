@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime
 from collections import Counter
 from dataclasses import replace
-from typing import Iterable, Sequence
+from typing import Sequence
 
 from tagcheck.cost import CostModel, compound_saving
 from tagcheck.model import Finding, Location, Note, Resource, RunResult, Severity, SourceProblem
@@ -42,7 +42,9 @@ def run(resources: Sequence[Resource], problems: Sequence[SourceProblem], policy
             applicable = by_type[resource.type] = [r for r in enabled if r.resource_types is None
                                                    or resource.type in r.resource_types]
         for rule in applicable:
-            raw.extend(_run_rule(rule, resource, ctx, policy))
+            found = _run_rule(rule, resource, ctx, policy)
+            if found:
+                raw.extend(found)
     raw = [_with_cost(f, costs) for f in raw]
 
     kept, suppressed, used_inline, used_ignores = _suppress(raw, policy, today)
@@ -103,7 +105,9 @@ def _from_problem(problem: SourceProblem, policy) -> Finding:
                    location=problem.location, details=dict(problem.details))
 
 
-def _run_rule(rule: Rule, resource: Resource, ctx: RuleContext, policy) -> Iterable[Finding]:
+def _run_rule(rule: Rule, resource: Resource, ctx: RuleContext, policy) -> list[Finding]:
+    """The rule's findings on one resource (a list, not a generator: a large scan makes
+    a hundred thousand of these calls, and most find nothing)."""
     location = resource.location
     try:
         hits = list(rule.check(resource, ctx))
@@ -111,19 +115,18 @@ def _run_rule(rule: Rule, resource: Resource, ctx: RuleContext, policy) -> Itera
         import traceback  # only when it is needed: it costs start-up time on every run
         frame = traceback.extract_tb(exc.__traceback__)[-1]
         crash = RULES_BY_ID["TC000"]
-        yield Finding(rule=crash.id, severity=_severity(crash, policy), lever=crash.lever,
-                      message=f"rule {rule.id} crashed on {resource.address}: {type(exc).__name__}: {exc} "
-                              f"(at {frame.name}:{frame.lineno}; please report this)",
-                      location=location, resource=resource, key=rule.id,
-                      details={"rule": rule.id, "exception": type(exc).__name__})
-        return
+        return [Finding(rule=crash.id, severity=_severity(crash, policy), lever=crash.lever,
+                        message=f"rule {rule.id} crashed on {resource.address}: {type(exc).__name__}: {exc} "
+                                f"(at {frame.name}:{frame.lineno}; please report this)",
+                        location=location, resource=resource, key=rule.id,
+                        details={"rule": rule.id, "exception": type(exc).__name__})]
     if not hits:
-        return
+        return hits
     severity = _severity(rule, policy)
-    for hit in hits:
-        yield Finding(rule=rule.id, severity=severity, lever=rule.lever, message=hit.message, location=location,
-                      resource=resource, details=dict(hit.details), key=hit.key, fix=hit.fix,
-                      monthly_cost_usd=hit.monthly_cost_usd, monthly_saving_usd=hit.monthly_saving_usd)
+    return [Finding(rule=rule.id, severity=severity, lever=rule.lever, message=hit.message, location=location,
+                    resource=resource, details=dict(hit.details), key=hit.key, fix=hit.fix,
+                    monthly_cost_usd=hit.monthly_cost_usd, monthly_saving_usd=hit.monthly_saving_usd)
+            for hit in hits]
 
 
 def _inline_key(resource: Resource) -> tuple:

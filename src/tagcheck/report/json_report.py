@@ -17,14 +17,20 @@ from tagcheck.model import Finding, Location, Resource, RunResult, Unknown
 SCHEMA_VERSION = 1
 
 
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
 def _plain(value: Any) -> Any:
+    kind = type(value)
+    if kind in _SCALARS:  # the common case first: a report holds tens of thousands of these
+        return value
     if isinstance(value, Unknown):
         return None
     if isinstance(value, dict):
         return {str(k): _plain(v) for k, v in value.items()}
     if isinstance(value, (list, tuple, set, frozenset)):
         return [_plain(v) for v in value]
-    if isinstance(value, (str, int, float, bool)) or value is None:
+    if isinstance(value, (str, int, float, bool)):  # subclasses: str-valued enums, …
         return value
     return str(value)
 

@@ -177,17 +177,28 @@ class DirLoader:
         """(local module sources, configures a root, has a backend) of a (resolved)
         directory — cached by its fingerprint, so finding the roots of an unchanged
         repository parses nothing."""
-        if directory not in self._summaries:
-            key = self.cache.key("module-summary", self.fingerprint(directory).encode())
-            summary = self.cache.get(key)
-            if not (isinstance(summary, tuple) and len(summary) == 3):
-                summary = self._summary_from_files(directory)
-                if summary is None:
-                    mod = self.load(directory)
-                    summary = call_summary(b for parsed in mod.files for b in parsed.blocks)
-                self.cache.put(key, summary)
+        summary = self._cached_summary(directory)
+        if summary is None:
+            summary = self._summary_from_files(directory)
+            if summary is None:
+                mod = self.load(directory)
+                summary = call_summary(b for parsed in mod.files for b in parsed.blocks)
+            self.cache.put(self._summary_key(directory), summary)
             self._summaries[directory] = summary
-        return self._summaries[directory]
+        return summary
+
+    def _summary_key(self, directory: Path) -> str:
+        return self.cache.key("module-summary", self.fingerprint(directory).encode())
+
+    def _cached_summary(self, directory: Path) -> tuple[tuple[str, ...], bool, bool] | None:
+        """The directory's summary if this run or the cache already has it (None otherwise)."""
+        summary = self._summaries.get(directory)
+        if summary is None:
+            summary = self.cache.get(self._summary_key(directory))
+            if not (isinstance(summary, tuple) and len(summary) == 3):
+                return None
+            self._summaries[directory] = summary
+        return summary
 
     def resolve_source(self, directory: str, source: str) -> tuple[str | None, bool]:
         """(resolved directory, is a directory) of moduledir.resolve_source, once per run for
@@ -225,6 +236,11 @@ class DirLoader:
         resources are built, so they do not end up scattered between its freed blocks."""
         if not self.workers.size:
             return  # one process, nowhere to put them: each file is parsed when its directory is loaded
+        if all(self._cached_summary(d) is not None for d in directories):
+            # Every directory is as its cached summary saw it, so its files' parses are in the
+            # cache too: nothing to parse up front (a warm run). Looking a file's parse up
+            # here would cost a hash and a stat for each of them, for nothing.
+            return
         work: list[tuple[str, str, str, str]] = []  # (path, text, cache key, kind)
         for directory in directories:
             for path in terraform_files(directory) + _tfvars_files(directory):
