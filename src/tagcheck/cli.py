@@ -248,16 +248,21 @@ def _finish(resources, problems, policy, formats, outputs, fail_on, sort="locati
             baseline_path: Path | None = None, write_baseline: Path | None = None, docs_url: str | None = None,
             min_allocation: float | None = None) -> None:
     from tagcheck import engine
-    from tagcheck.baseline import Baseline, BaselineError, write_baseline as save_baseline
     from tagcheck.report import render
 
     prices = _prices(policy)
-    try:
-        baseline = Baseline.load(baseline_path) if baseline_path else None
-    except BaselineError as exc:
-        raise BadInput(str(exc)) from None
+    baseline = None
+    if baseline_path:
+        from tagcheck.baseline import Baseline, BaselineError
+
+        try:
+            baseline = Baseline.load(baseline_path)
+        except BaselineError as exc:
+            raise BadInput(str(exc)) from None
     result = engine.run(resources, problems, policy, prices=prices, scan_info=scan_info, baseline=baseline)
     if write_baseline:
+        from tagcheck.baseline import write_baseline as save_baseline
+
         try:
             count = save_baseline(write_baseline, result.findings)
         except OSError as exc:
@@ -399,8 +404,19 @@ def _register_optional_commands() -> None:
 _register_optional_commands()
 
 
+# Python collects cyclic garbage every 700 net allocations. A run builds one large graph
+# (resources, tag sets, findings) that lives to the end and makes little cyclic garbage, so
+# those collections find next to nothing: on a warm scan of 10,000 resources they were 15% of
+# the time. As a program (not when a test calls main), tagcheck collects less often.
+_GC_THRESHOLDS = (50_000, 20, 10)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point; returns the exit status instead of exiting (for tests and __main__)."""
+    if argv is None:
+        import gc
+
+        gc.set_threshold(*_GC_THRESHOLDS)
     try:
         args = list(argv) if argv is not None else sys.argv[1:]
         status = cli.main(args=args, prog_name="tagcheck", standalone_mode=False,
