@@ -78,25 +78,28 @@ class ParseCache:
     def _path(self, key: str) -> Path:
         return self.directory / key[:2] / key
 
-    def get(self, key: str) -> Any | None:
+    def get(self, key: str, *, counted: bool = True) -> Any | None:
+        """An entry, or None; ``counted`` as for :meth:`put` (``hits``/``misses``)."""
         if self.directory is None:
             return None
         try:
             value = marshal.loads(self._path(key).read_bytes())
         except FileNotFoundError:
-            self.misses += 1
+            self.misses += counted
             return None
         except (OSError, ValueError, EOFError, TypeError):  # unreadable or corrupt: parse again
-            self.misses += 1
+            self.misses += counted
             return None
-        self.hits += 1
+        self.hits += counted
         return value
 
     def has(self, key: str) -> bool:
         return self.directory is not None and self._path(key).is_file()
 
-    def put(self, key: str, value: Any) -> bool:
-        """Store an entry; False when it could not be (no cache, a read-only or full disk)."""
+    def put(self, key: str, value: Any, *, counted: bool = True) -> bool:
+        """Store an entry; False when it could not be (no cache, a read-only or full disk).
+        ``counted``: False for bookkeeping (the digest index), which ``writes`` — what
+        this run parsed and evaluated into the cache — leaves out."""
         if self.directory is None:
             return False
         target = self._path(key)
@@ -107,7 +110,7 @@ class ParseCache:
             with os.fdopen(fd, "wb") as handle:
                 handle.write(marshal.dumps(value))
             os.replace(tmp, target)
-            self.writes += 1
+            self.writes += counted
             return True
         except (OSError, ValueError):
             # a read-only or full disk makes the run slower, never wrong

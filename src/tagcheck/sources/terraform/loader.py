@@ -15,6 +15,7 @@ from pathlib import Path
 from tagcheck.model import Location, SourceProblem
 from tagcheck.sources.terraform import roots_cache
 from tagcheck.sources.terraform.cache import ParseCache
+from tagcheck.sources.terraform.digests import DigestIndex
 from tagcheck.sources.terraform.moduledir import ModuleDir, ParsedFile, call_summary, has_tfvars, resolve_source
 from tagcheck.sources.terraform.syntax import Block, ParseError
 
@@ -118,6 +119,8 @@ class DirLoader:
         self._parsed: dict[Path, tuple] = {}  # file → ("ok", plain blocks) | ("error", message, line, column)
         self._parsed_vars: dict[str, tuple] = {}  # tfvars content key → ("ok", attributes) | ("error", …)
         self._digests: dict[Path, str] = {}
+        self._index = DigestIndex(cache, cache.key("digest-index", str(self.cwd).encode())
+                                  if cache.directory is not None else None)
         self._fingerprints: dict[str, str] = {}
         self._summaries: dict[Path, tuple] = {}
         self._sources: dict[tuple[str, str], tuple[str | None, bool]] = {}
@@ -146,16 +149,26 @@ class DirLoader:
         return self._dirs[directory]
 
     def file_digest(self, path: Path) -> str:
-        """sha256 of a file's bytes, or why it cannot be read (memoised for the run)."""
+        """sha256 of a file's bytes, or why it cannot be read (memoised for the run; between
+        runs, by the file's stat: digests.py)."""
         if path not in self._digests:
             try:
-                if not stat.S_ISREG(path.stat().st_mode):
+                st = path.stat()
+                if not stat.S_ISREG(st.st_mode):
                     self._digests[path] = "!special"  # a FIFO would block the read; it is never parsed
                 else:
-                    self._digests[path] = roots_cache.digest(path.read_bytes())
+                    digest = self._index.lookup(str(path), st)
+                    if digest is None:
+                        digest = roots_cache.digest(path.read_bytes())
+                        self._index.remember(str(path), st, digest)
+                    self._digests[path] = digest
             except OSError as exc:
                 self._digests[path] = f"!{exc.errno}"
         return self._digests[path]
+
+    def save_digests(self) -> None:
+        """Keep this run's file digests for the next (the end of a scan)."""
+        self._index.save()
 
     def fingerprint(self, directory: Path | str) -> str:
         """The names and contents of a directory's Terraform and tfvars files (what
@@ -245,13 +258,15 @@ class DirLoader:
         for directory in directories:
             for path in terraform_files(directory) + _tfvars_files(directory):
                 try:
-                    if self._too_large(path) is not None:
+                    st = path.stat()
+                    if self.max_file_bytes and st.st_size > self.max_file_bytes:
                         continue
                     data = path.read_bytes()
                     text = data.decode("utf-8-sig")
                 except (OSError, UnicodeDecodeError):
                     continue  # reported with its line when the directory is loaded
                 self._digests[path] = roots_cache.digest(data)
+                self._index.remember(str(path), st, self._digests[path])
                 kind = _kind(path)
                 key = self.cache.key(kind, text.encode() if kind == "tfvars" else data)
                 if not self.cache.has(key):  # a cached parse is read only if a root needs it

@@ -136,6 +136,7 @@ def _scan(paths: list[Path], inputs: RootInputs, loader: DirLoader) -> Terraform
         module_dirs.update(read)
         zeros.extend(z)
         workspaces[loader.display(root)] = workspace
+    loader.save_digests()
     loader.cache.prune()
     loader.forget_all()  # the engine needs resources, not syntax; --diff-base loads what it reads again
     problems = list({roots_cache.problem_identity(p): p for p in problems}.values())
