@@ -19,9 +19,6 @@ from tagcheck.model import Finding, Location, Note, Resource, RunResult, Severit
 from tagcheck.rules import ALL_RULES, RULES_BY_ID, Rule, RuleContext
 from tagcheck.rules.tagging import verdicts
 
-FAIL_ON = ("error", "warning", "info", "never")
-
-
 def run(resources: Sequence[Resource], problems: Sequence[SourceProblem], policy, *,
         today: datetime.date | None = None, rules: Sequence[Rule] = ALL_RULES, prices=None,
         scan_info: dict | None = None, baseline=None) -> RunResult:

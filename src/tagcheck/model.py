@@ -24,6 +24,10 @@ class Severity(str, Enum):
         return {"info": 1, "warning": 2, "error": 3}[self.value]
 
 
+# --fail-on: the lowest severity that makes the exit status 1, or never (DESIGN.md §3)
+FAIL_ON = ("error", "warning", "info", "never")
+
+
 class Lever(str, Enum):
     """The FinOps lever a finding pulls (DESIGN.md §3)."""
 

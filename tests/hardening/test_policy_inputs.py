@@ -178,7 +178,7 @@ def test_consistent_policies_load(tmp_path, text):
 
 @pytest.mark.parametrize("name", shipped_policy_names())
 def test_shipped_policies_are_not_contradictory(name):
-    from tagcheck.policy.yamldoc import read_yaml_document
+    from tagcheck.policy.yamlread import read_yaml_document
 
     doc = read_yaml_document((SHIPPED_POLICIES_DIR / f"{name}.yaml").read_text(encoding="utf-8"), name)
     settings = {k: v for k, v in doc.data.items() if k not in ("version", "extends", "ignore")}

@@ -22,7 +22,7 @@ from tagcheck.policy import (
     starter_policy_text,
 )
 from tagcheck.policy.validate import validate_document
-from tagcheck.policy.yamldoc import read_yaml_document
+from tagcheck.policy.yamlread import read_yaml_document
 
 BASELINE = SHIPPED_POLICIES_DIR / "finops-baseline.yaml"
 

@@ -13,7 +13,7 @@ from .merge import EMPTY_LAYER, PolicyLayer, merge_layers
 from .model import AllowedValues, IgnoreEntry, Policy, RuleConfig
 from .consistency import check_merge
 from .validate import RULE_KEYS, raise_first, validate_document
-from .yamldoc import KeyPath, YamlDocument, read_yaml_document
+from .yamldoc import KeyPath, YamlDocument
 
 POLICY_FILENAMES = (".tagcheck.yaml", ".tagcheck.yml")
 SHIPPED_POLICIES_DIR = Path(__file__).resolve().parent.parent / "policies"
@@ -124,6 +124,8 @@ class _ExtendsResolver:
         cached = store.get(key) if store is not None else None
         if isinstance(cached, tuple) and len(cached) == 2 and isinstance(cached[1], dict):
             return YamlDocument(file, cached[0], cached[1])
+        from .yamlread import read_yaml_document  # PyYAML: only for a text the cache has not seen
+
         doc = read_yaml_document(text, file)
         if store is not None:
             store.put(key, (doc.data, doc.lines))  # False (not kept) for data marshal cannot hold

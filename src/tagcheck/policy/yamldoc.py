@@ -33,9 +33,3 @@ class YamlDocument:
     def error(self, path: KeyPath, message: str) -> PolicyError:
         return PolicyError(message, file=self.file, line=self.line_of(path), key=format_key(tuple(path)))
 
-
-def read_yaml_document(text: str, file: str) -> YamlDocument:
-    """Parse ``text`` (named ``file`` in errors); see yamlread.py."""
-    from .yamlread import read_yaml_document as read
-
-    return read(text, file)

@@ -69,15 +69,19 @@ def _loaded_after(code: str) -> set[str]:
     "import tagcheck.cli",
     "import contextlib, io\nfrom tagcheck.cli import main\nwith contextlib.redirect_stdout(io.StringIO()):\n    main(['--version'])",
     "import contextlib, io\nfrom tagcheck.cli import main\nwith contextlib.redirect_stdout(io.StringIO()):\n    main(['aws', '--help'])",
-    "import tagcheck.cli_aws",
+    "import tagcheck.cli.aws",
 ])
 def test_startup_never_imports_boto3(code):
     loaded = _loaded_after(code)
     assert not {"boto3", "botocore", "moto"} & loaded
 
 
-def test_the_command_is_registered_whichever_module_is_imported_first():
-    code = "import tagcheck.cli_aws\nfrom tagcheck.cli import cli\nassert 'aws' in cli.commands"
-    subprocess.run([sys.executable, "-c", code], check=True)
-    code = "from tagcheck.cli import cli\nassert 'aws' in cli.commands"
+def test_every_command_is_listed_and_imported_only_when_it_runs():
+    code = ("import click, sys\nfrom tagcheck.cli import cli\n"
+            "names = cli.list_commands(click.Context(cli))\n"
+            "assert {'scan', 'plan', 'aws', 'report', 'rules', 'explain', 'init'} <= set(names), names\n"
+            "assert not [m for m in sys.modules if m.startswith('tagcheck.cli.') and m not in "
+            "('tagcheck.cli.errors',)], 'a command module was imported by listing'\n"
+            "assert cli.get_command(click.Context(cli), 'aws').name == 'aws'\n"
+            "assert 'tagcheck.cli.aws' in sys.modules and 'tagcheck.cli.scan' not in sys.modules")
     subprocess.run([sys.executable, "-c", code], check=True)

@@ -1,9 +1,8 @@
 """``tagcheck aws``: audit live AWS accounts (DESIGN.md §5), or the moto demo with ``--demo``.
 
-This module is imported by ``tagcheck.cli`` to register the command, so it must stay
-light: boto3, botocore and moto are imported inside the command only (``tagcheck
---version`` must not load them). It reads the options, builds the audit, renders
-progress on stderr, and hands the resources to ``cli._finish`` like ``scan`` does.
+boto3, botocore and moto are imported inside the command only (``tagcheck --version`` and
+``scan`` must not load them). The options are read here, the progress is rendered on stderr,
+and the audit itself is ``app.collect_aws``.
 
 Coverage is never silent: besides ``summary.scan.coverage`` in the report, every
 collector that was denied or failed is listed on stderr, whatever the format.
@@ -11,23 +10,23 @@ collector that was denied or failed is listed on stderr, whatever the format.
 
 from __future__ import annotations
 
-import re
 import sys
 from pathlib import Path
 
 import click
 
-from tagcheck.cli import BadInput, _finish, _load_policy, _output_options
-from tagcheck.cli import cli as _group
+from tagcheck import app
+from tagcheck.cli.errors import BadInput, bad_input
+from tagcheck.cli.options import live_options, output_options, region_name_ok
+from tagcheck.cli.output import finish, load_policy
 
-_REGION = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$")
 _MAX_PROBLEM_LINES = 20
 
 
 def _check_options(regions, all_regions, assume_role, accounts, organization, demo, profile) -> None:
     if regions and all_regions:
         raise BadInput("--region and --all-regions exclude each other")
-    bad = [r for r in regions if not _REGION.match(r)]
+    bad = [r for r in regions if not region_name_ok(r)]
     if bad:
         raise BadInput(f"--region {bad[0]!r} is not an AWS region name (e.g. us-east-1)")
     if (accounts or organization) and not assume_role:
@@ -89,56 +88,34 @@ def _report_coverage(result) -> None:
         click.echo(f"tagcheck: aws: … {len(problems) - _MAX_PROBLEM_LINES} more in summary.scan.coverage", err=True)
 
 
-def _audit(options):
-    from tagcheck.sources.aws.audit import run_audit
-    from tagcheck.sources.aws.session import AuditInputError
-
+def _audit(options) -> app.Collected:
     progress = _Progress()
     options.progress = progress
     try:
-        return run_audit(options)
-    except AuditInputError as exc:
-        raise BadInput(str(exc)) from None
+        with bad_input():
+            return app.collect_aws(options)
     finally:
         progress.close()
 
 
 @click.command("aws")
-@_output_options
-@click.option("--profile", metavar="NAME", help="AWS profile of the shared config/credentials files.")
-@click.option("--region", "regions", multiple=True, metavar="REGION",
-              help="Region to audit (repeatable). Default: the session's region, else us-east-1.")
-@click.option("--all-regions", is_flag=True, help="Every region enabled for the account (ec2:DescribeRegions).")
-@click.option("--services", metavar="LIST",
-              help="Comma list of collectors: ec2, elbv2, autoscaling, rds, s3, lambda, dynamodb, eks, ecs, "
-                   "elasticache, efs, logs, cloudwatch (CPU metrics). Default: all.")
-@click.option("--assume-role", metavar="NAME", help="Role to assume in each account of --accounts / --organization.")
-@click.option("--accounts", metavar="ID,…", help="Member accounts to audit through --assume-role.")
-@click.option("--organization", is_flag=True, help="Audit every ACTIVE account of the organisation through --assume-role.")
-@click.option("--max-workers", type=click.IntRange(1, 64), default=8, show_default=True,
-              help="Collectors running at once (accounts × regions × services).")
-@click.option("--cost-explorer", is_flag=True,
-              help="Also read last month's cost by required tag from Cost Explorer ($0.01 per request).")
-@click.option("--demo", is_flag=True, help="Audit a demo account built in moto, in-process: no credentials, no network.")
+@output_options
+@live_options
 def aws_command(profile, regions, all_regions, services, assume_role, accounts, organization, max_workers, cost_explorer,
-                demo, **common) -> None:
-    """Audit live AWS accounts (read-only): tags, governance, cost levers with live evidence.
-
-    ``common`` are the options of ``_output_options``, shared with ``scan``: they go to
-    ``_finish`` as ``scan`` passes them (the positional ones by name here)."""
-    policy, resources, problems, info = collect_resources(
-        common.pop("policy_path"), profile=profile, regions=regions, all_regions=all_regions, services=services,
-        assume_role=assume_role, accounts=accounts, organization=organization, max_workers=max_workers,
-        cost_explorer=cost_explorer, demo=demo)
-    positional = [common.pop(name) for name in ("formats", "outputs", "fail_on", "sort")]
-    _finish(resources, problems, policy, *positional, info, **common)
+                demo, policy_path, formats, outputs, fail_on, sort, **common) -> None:
+    """Audit live AWS accounts (read-only): tags, governance, cost levers with live evidence."""
+    policy, collected = collect_live(policy_path, profile=profile, regions=regions, all_regions=all_regions,
+                                     services=services, assume_role=assume_role, accounts=accounts,
+                                     organization=organization, max_workers=max_workers,
+                                     cost_explorer=cost_explorer, demo=demo)
+    finish(collected, policy, formats, outputs, fail_on, sort, **common)
 
 
-def collect_resources(policy_path: Path | None, *, profile=None, regions=(), all_regions=False, services=None,
-                      assume_role=None, accounts=None, organization=False, max_workers=8, cost_explorer=False,
-                      demo=False):
+def collect_live(policy_path: Path | None, *, profile=None, regions=(), all_regions=False, services=None,
+                 assume_role=None, accounts=None, organization=False, max_workers=8, cost_explorer=False,
+                 demo=False) -> tuple[object, app.Collected]:
     """The live source as the commands use it (``aws``, ``report --aws``): check the options,
-    load the policy, audit, report coverage on stderr → (policy, resources, problems, scan_info)."""
+    load the policy, audit, report coverage on stderr → (policy, collected)."""
     from tagcheck.rules.idle import cpu_window_days
     from tagcheck.sources.aws.services import parse_services
 
@@ -159,7 +136,7 @@ def collect_resources(policy_path: Path | None, *, profile=None, regions=(), all
         from tagcheck.sources.aws.demo import policy_path as demo_policy
 
         policy_path = demo_policy()
-    policy = _load_policy(policy_path, Path("."))
+    policy = load_policy(policy_path, Path("."))
 
     from tagcheck.sources.aws.audit import AuditOptions
 
@@ -172,15 +149,10 @@ def collect_resources(policy_path: Path | None, *, profile=None, regions=(), all
 
         options.regions = options.regions or REGIONS
         with demo_account(options.cost_tag_keys if cost_explorer else ()):
-            result = _audit(options)
+            collected = _audit(options)
     else:
-        result = _audit(options)
-    _report_coverage(result)
-    info = result.scan_info()
+        collected = _audit(options)
+    _report_coverage(collected.audit)
     if demo:
-        info["demo"] = True
-    return policy, result.resources, [], info
-
-
-if "aws" not in _group.commands:  # imported before tagcheck.cli finished registering it
-    _group.add_command(aws_command, "aws")
+        collected.info["demo"] = True
+    return policy, collected

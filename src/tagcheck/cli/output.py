@@ -1,0 +1,120 @@
+"""From a run's result to what the user gets: the formats to stdout and files, a baseline
+written, the exit status (DESIGN.md §3)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Sequence
+
+import click
+
+from tagcheck import app
+from tagcheck.cli.errors import BadInput, bad_input
+
+
+def finish(collected: app.Collected, policy, formats, outputs, fail_on, sort="location", *,
+           baseline_path: Path | None = None, write_baseline: Path | None = None, docs_url: str | None = None,
+           min_allocation: float | None = None) -> None:
+    """Check what was collected, write every --format, exit with the status."""
+    from tagcheck import engine
+    from tagcheck.report import render
+
+    with bad_input():
+        prices = app.prices_for(policy)
+        baseline = app.load_baseline(baseline_path)
+    result = app.check(collected, policy, prices, baseline)
+    if write_baseline:
+        from tagcheck.baseline import write_baseline as save_baseline
+
+        try:
+            count = save_baseline(write_baseline, result.findings)
+        except OSError as exc:
+            raise BadInput(f"{write_baseline}: cannot write: {exc.strerror}") from None
+        click.echo(f"tagcheck: wrote {count} findings to baseline {write_baseline}", err=True)
+    for fmt, target in format_targets(formats, outputs):
+        to_terminal = target == "-" and sys.stdout.isatty()
+        if fmt == "html":  # the showback page: it needs the policy and the cost model, not only the result
+            from tagcheck import showback
+            from tagcheck.cost import CostModel
+
+            doc = showback.build(result, policy, CostModel(prices, result.resources), min_allocation=min_allocation)
+            text = showback.render("html", doc)
+        else:
+            text = render(fmt, result, color=to_terminal, sort=sort, docs_url=docs_url)
+        write_output(text, target)
+    status = engine.exit_status(result, fail_on)
+    status = max(status, allocation_gate(result.summary["allocation"]["coverage_pct_usd"], min_allocation))
+    raise click.exceptions.Exit(status)
+
+
+def write_output(text: str, target: str) -> None:
+    """A rendered report to stdout ('-') or to a file; a file that cannot be written is bad input."""
+    if target == "-":
+        click.echo(text, nl=False)
+        return
+    try:
+        Path(target).write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise BadInput(f"{target}: cannot write: {exc.strerror}") from None
+
+
+def allocation_gate(coverage: float, min_allocation: float | None) -> int:
+    """--min-allocation: say the figure either way (stderr); 1 when coverage is below it."""
+    if min_allocation is None:
+        return 0
+    below = coverage < min_allocation
+    click.echo(f"tagcheck: allocation coverage {coverage}% of estimated dollars "
+               f"({'below' if below else 'meets'} --min-allocation {min_allocation:g}%)", err=True)
+    return 1 if below else 0
+
+
+def format_targets(formats: Sequence[str], outputs: Sequence[str]) -> list[tuple[str, str]]:
+    """Pair each --output with the --format just before it on the command line (main()
+    records that order, which click does not keep); formats without one go to stdout."""
+    ctx = click.get_current_context()
+    order = (ctx.find_root().obj or {}).get("format_order")
+    pairs: list[list[str]] = []
+    if order is not None and [f for kind, f in order if kind == "f"] == list(formats):
+        for kind, value in order:
+            if kind == "f":
+                pairs.append([value, "-"])
+            elif pairs and pairs[-1][1] == "-":
+                pairs[-1][1] = value
+            else:
+                raise BadInput(f"--output {value} does not follow a --format")
+    else:  # called without main(): pair in order
+        pairs = [[f, outputs[i] if i < len(outputs) else "-"] for i, f in enumerate(formats)]
+    if not pairs:
+        pairs = [["text", outputs[0] if outputs else "-"]]
+    if sum(1 for _, t in pairs if t == "-") > 1:
+        raise BadInput("several formats to stdout: give all but one of them an --output FILE")
+    return [(f, t) for f, t in pairs]
+
+
+_FORMAT_FLAGS = {"--format": "f", "-f": "f", "--output": "o", "-o": "o"}
+
+
+def format_order(argv: Sequence[str]) -> list[tuple[str, str]]:
+    """The --format/--output values in command-line order (for :func:`format_targets`)."""
+    order = []
+    tokens = iter(argv)
+    for token in tokens:
+        if token == "--":
+            break
+        name, sep, value = token.partition("=")
+        if name in _FORMAT_FLAGS and (sep or name.startswith("--")) and sep:
+            order.append((_FORMAT_FLAGS[name], value))
+        elif token in _FORMAT_FLAGS:
+            order.append((_FORMAT_FLAGS[token], next(tokens, "")))
+        elif token[:2] in ("-f", "-o") and len(token) > 2 and not token.startswith("--"):
+            order.append((_FORMAT_FLAGS[token[:2]], token[2:]))
+    return order
+
+
+def load_policy(policy_path: Path | None, start: Path, cache=None):
+    """app.load_policy with notes on stderr and bad input as exit 2."""
+    from tagcheck.cli.errors import note
+
+    with bad_input():
+        return app.load_policy(policy_path, start, cache, note=note)

@@ -1,0 +1,27 @@
+"""``tagcheck plan``: the JSON of ``terraform show -json PLANFILE``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from tagcheck import app
+from tagcheck.cli.errors import bad_input
+from tagcheck.cli.options import output_options
+from tagcheck.cli.output import finish, load_policy
+
+
+@click.command("plan")
+@click.argument("plan_file", type=click.Path(path_type=Path))
+@output_options
+@click.option("--changed-only", is_flag=True,
+              help="Only resources the plan creates, updates or replaces (skip no-op).")
+def plan_command(plan_file, formats, outputs, fail_on, sort, docs_url, min_allocation, baseline_path, write_baseline,
+                 policy_path, changed_only) -> None:
+    """Check a plan: the JSON of `terraform show -json PLANFILE`."""
+    policy = load_policy(policy_path, plan_file if plan_file.exists() else Path("."))
+    with bad_input():
+        collected = app.collect_plan(plan_file, changed_only=changed_only, policy=policy)
+    finish(collected, policy, formats, outputs, fail_on, sort, baseline_path=baseline_path,
+           write_baseline=write_baseline, docs_url=docs_url, min_allocation=min_allocation)

@@ -1,0 +1,45 @@
+"""``tagcheck scan``: Terraform code."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import click
+
+from tagcheck import app
+from tagcheck.cli.errors import bad_input
+from tagcheck.cli.options import output_options, terraform_input_options
+from tagcheck.cli.output import finish, load_policy
+
+
+@click.command("scan")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@output_options
+@terraform_input_options
+@click.option("--workspace", metavar="NAME",
+              help="terraform.workspace for the scan (default: the one .terraform/environment records, else default).")
+@click.option("--diff-base", metavar="REF",
+              help="Only resources changed since the merge base with git REF (e.g. origin/main).")
+@click.option("--jobs", "-j", type=click.IntRange(1, 256), default=None,
+              help="Worker processes for parsing and evaluating what the cache does not hold "
+                   "(default: the number of CPUs).")
+@click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Parse cache directory (default: $XDG_CACHE_HOME/tagcheck).")
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the parse cache.")
+@click.option("--max-file-size", type=click.FloatRange(min=0), envvar="TAGCHECK_MAX_FILE_MB", metavar="MB",
+              help="Files larger than this are reported (TC001) instead of parsed; 0: no limit. Default: 2.")
+def scan(paths, formats, outputs, fail_on, sort, docs_url, min_allocation, baseline_path, write_baseline, policy_path,
+         var_files, variables, workspace, diff_base, jobs, cache_dir, no_cache, max_file_size) -> None:
+    """Check Terraform code (.tf, .tf.json) in PATHS (directories or files; default: .)."""
+    paths = list(paths) or [Path(".")]
+    with bad_input():
+        inputs = app.root_inputs(var_files, variables, workspace)
+    cache = app.parse_cache(cache_dir, no_cache)
+    policy = load_policy(policy_path, paths[0], cache)
+    limit = None if max_file_size is None else (0 if max_file_size == float("inf") else int(max_file_size * 2**20))
+    with bad_input():
+        collected = app.collect_terraform(paths, inputs, cache=cache, jobs=jobs or os.cpu_count() or 1,
+                                          max_file_bytes=limit, diff_base=diff_base, policy=policy)
+    finish(collected, policy, formats, outputs, fail_on, sort, baseline_path=baseline_path,
+           write_baseline=write_baseline, docs_url=docs_url, min_allocation=min_allocation)
