@@ -88,6 +88,14 @@ def check(collected: Collected, policy, prices=None, baseline=None):
                       baseline=baseline)
 
 
+def showback(result, policy, prices, **options) -> dict:
+    """The showback document of a run (``tagcheck.showback.build``'s options)."""
+    from tagcheck import showback as allocation
+    from tagcheck.cost import CostModel
+
+    return allocation.build(result, policy, CostModel(prices, result.resources), **options)
+
+
 def coverage_change(before: dict, after: dict) -> dict:
     """Coverage by dollars before and after; None where there were no priced dollars."""
     was = before["coverage_pct_usd"] if before.get("monthly_usd") else None

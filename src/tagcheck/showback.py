@@ -34,7 +34,6 @@ Dollar figures are rounded to cents once, at the end of each sum.
 
 from __future__ import annotations
 
-import importlib
 from collections import Counter, defaultdict
 from typing import Any, Iterable, Mapping, Sequence
 
@@ -44,20 +43,8 @@ from tagcheck.model import Finding, Resource, RunResult
 
 SCHEMA_VERSION = 1
 
-FORMATS: dict[str, str] = {
-    "html": "tagcheck.report.showback_html",
-    "markdown": "tagcheck.report.showback_markdown",
-    "csv": "tagcheck.report.showback_csv",
-    "json": "tagcheck.report.showback_json",
-}
-
 UNALLOCATED_REASONS = ("missing", "empty", "not_allowed", "near_miss", "hidden")
 TOP_FINDINGS = 25
-
-
-def render(fmt: str, document: Mapping[str, Any], **options: Any) -> str:
-    """Render a showback document (from :func:`build`) in one of :data:`FORMATS`."""
-    return importlib.import_module(FORMATS[fmt]).render(document, **options)
 
 
 def build(result: RunResult, policy, costs, *, top: int = TOP_FINDINGS, min_allocation: float | None = None,

@@ -15,10 +15,18 @@ import pytest
 from tagcheck import engine
 from tagcheck.model import Finding, Lever, Location, Origin, Resource, RunResult, Severity, TagSet
 from tagcheck.policy import load_policy
-from tagcheck.report import FORMATS, json_report, render
+from tagcheck.report import formats, render as render_kind
+from tagcheck.report.findings import json_report
 from tagcheck.report.escape import terminal_safe
 from tagcheck.rules import ALL_RULES
 from tagcheck.sources.terraform.source import scan
+
+FORMATS = formats("findings")
+
+
+def render(fmt: str, result, **options) -> str:
+    return render_kind("findings", fmt, result, **options)
+
 
 HERE = Path(__file__).resolve().parent
 FIXTURE = HERE / "fixture"

@@ -8,8 +8,15 @@ import pytest
 
 from tagcheck import engine
 from tagcheck.policy import load_policy
-from tagcheck.report import FORMATS, render
+from tagcheck.report import formats, render as render_kind
 from tagcheck.sources.terraform.source import scan
+
+FORMATS = formats("findings")
+
+
+def render(fmt: str, result, **options) -> str:
+    return render_kind("findings", fmt, result, **options)
+
 
 HERE = Path(__file__).resolve().parent
 FIXTURE = HERE / "fixture"

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from tagcheck.model import FAIL_ON
-from tagcheck.report import FORMATS
+from tagcheck.report import RUN_FORMATS
 
 
 def _apply(fn, options):
@@ -47,7 +47,7 @@ def output_options(fn):
         min_allocation_option,
         click.option("--docs-url", envvar="TAGCHECK_DOCS_URL", metavar="URL",
                      help="Where the rule docs are published: SARIF helpUri and Markdown links use URL#rule-id."),
-        click.option("--format", "-f", "formats", multiple=True, type=click.Choice(sorted([*FORMATS, "html"])),
+        click.option("--format", "-f", "formats", multiple=True, type=click.Choice(sorted(RUN_FORMATS)),
                      help="Output format; repeat with --output for several."),
         click.option("--output", "-o", "outputs", multiple=True, type=click.Path(dir_okay=False),
                      help="Write the --format given just before it to FILE; a format without one goes to stdout."),

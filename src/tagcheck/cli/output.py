@@ -18,7 +18,7 @@ def finish(collected: app.Collected, policy, formats, outputs, fail_on, sort="lo
            min_allocation: float | None = None) -> None:
     """Check what was collected, write every --format, exit with the status."""
     from tagcheck import engine
-    from tagcheck.report import render
+    from tagcheck.report import RUN_FORMATS, render
 
     with bad_input():
         prices = app.prices_for(policy)
@@ -34,14 +34,10 @@ def finish(collected: app.Collected, policy, formats, outputs, fail_on, sort="lo
         click.echo(f"tagcheck: wrote {count} findings to baseline {write_baseline}", err=True)
     for fmt, target in format_targets(formats, outputs):
         to_terminal = target == "-" and sys.stdout.isatty()
-        if fmt == "html":  # the showback page: it needs the policy and the cost model, not only the result
-            from tagcheck import showback
-            from tagcheck.cost import CostModel
-
-            doc = showback.build(result, policy, CostModel(prices, result.resources), min_allocation=min_allocation)
-            text = showback.render("html", doc)
+        if RUN_FORMATS[fmt] == "showback":  # it needs the policy and the cost model, not only the result
+            text = render("showback", fmt, app.showback(result, policy, prices, min_allocation=min_allocation))
         else:
-            text = render(fmt, result, color=to_terminal, sort=sort, docs_url=docs_url)
+            text = render("findings", fmt, result, color=to_terminal, sort=sort, docs_url=docs_url)
         write_output(text, target)
     status = engine.exit_status(result, fail_on)
     status = max(status, allocation_gate(result.summary["allocation"]["coverage_pct_usd"], min_allocation))

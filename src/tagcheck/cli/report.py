@@ -34,8 +34,8 @@ from tagcheck.cli.options import (
     LIVE_OPTION_NAMES, fail_on_option, live_options, min_allocation_option, policy_option, terraform_input_options,
 )
 from tagcheck.cli.output import allocation_gate, load_policy, write_output
+from tagcheck.report import formats
 
-REPORT_FORMATS = ("html", "markdown", "csv", "json")
 DEFAULT_HTML = "tagcheck-report.html"
 
 
@@ -46,7 +46,7 @@ DEFAULT_HTML = "tagcheck-report.html"
               help="Report on a plan (`terraform show -json PLANFILE`) instead of Terraform code.")
 @click.option("--aws", is_flag=True, help="Report on the live AWS account (takes the options of `tagcheck aws`).")
 @policy_option
-@click.option("--format", "-f", "fmt", type=click.Choice(REPORT_FORMATS), default="html", show_default=True,
+@click.option("--format", "-f", "fmt", type=click.Choice(formats("showback")), default="html", show_default=True,
               help="Report format.")
 @click.option("--output", "-o", "output", type=click.Path(dir_okay=False),
               help=f"Write the report to FILE ('-': stdout). Default: {DEFAULT_HTML} for html, stdout otherwise.")
@@ -60,8 +60,8 @@ def report_command(paths, var_files, variables, plan_file, aws, policy_path, fmt
                    title, **live) -> None:
     """Showback: estimated monthly cost by team, feature, component and every required tag,
     unallocated spend, allocation coverage, savings by lever and by team."""
-    from tagcheck import engine, showback
-    from tagcheck.cost import CostModel
+    from tagcheck import engine
+    from tagcheck.report import render
 
     chosen = [name for name, on in (("PATHS", bool(paths)), ("--plan", plan_file is not None), ("--aws", aws)) if on]
     if len(chosen) > 1:
@@ -99,9 +99,9 @@ def report_command(paths, var_files, variables, plan_file, aws, policy_path, fmt
     with bad_input():
         prices = app.prices_for(policy)
     result = app.check(collected, policy, prices)
-    document = showback.build(result, policy, CostModel(prices, result.resources), top=top,
-                              min_allocation=min_allocation, policy_label=_display_path(policy.source))
-    text = showback.render(fmt, document, title=title)
+    document = app.showback(result, policy, prices, top=top, min_allocation=min_allocation,
+                            policy_label=_display_path(policy.source))
+    text = render("showback", fmt, document, title=title)
 
     target = output if output is not None else (DEFAULT_HTML if fmt == "html" else "-")
     write_output(text, target)

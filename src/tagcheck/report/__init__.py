@@ -1,38 +1,42 @@
-"""Reporters: pure functions from a RunResult to text, registered by format name.
+"""Reporters: pure functions from a result to text, in one registry.
 
-Each format lives in its own module, imported only when that format is asked for.
+A format is of one of two kinds. A *findings* format renders a run's ``RunResult`` (the
+findings and the summary); a *showback* format renders the showback document built from it
+(``tagcheck.showback.build``: cost by team, feature, component). ``scan --format html`` and
+``report --format html`` are the same showback page. Each format lives in its own module,
+imported only when that format is asked for.
 """
 
 from __future__ import annotations
 
 import importlib
-from typing import Callable
+from typing import Any
 
-from tagcheck.model import Finding, RunResult
-
-FORMATS: dict[str, str] = {
-    "text": "tagcheck.report.text",
-    "json": "tagcheck.report.json_report",
-    "sarif": "tagcheck.report.sarif",
-    "junit": "tagcheck.report.junit",
-    "github": "tagcheck.report.github",
-    "markdown": "tagcheck.report.markdown",
+REGISTRY: dict[str, dict[str, str]] = {
+    "findings": {
+        "text": "tagcheck.report.findings.text",
+        "json": "tagcheck.report.findings.json_report",
+        "sarif": "tagcheck.report.findings.sarif",
+        "junit": "tagcheck.report.findings.junit",
+        "github": "tagcheck.report.findings.github",
+        "markdown": "tagcheck.report.findings.markdown",
+    },
+    "showback": {
+        "html": "tagcheck.report.showback.html_page",
+        "markdown": "tagcheck.report.showback.markdown_page",
+        "csv": "tagcheck.report.showback.csv_table",
+        "json": "tagcheck.report.showback.json_document",
+    },
 }
 
-
-def get_reporter(name: str) -> Callable[..., str]:
-    """The ``render(result, **options) -> str`` function of a format."""
-    return importlib.import_module(FORMATS[name]).render
+# What scan, plan and aws write: every findings format, and the showback page.
+RUN_FORMATS: dict[str, str] = {**{name: "findings" for name in REGISTRY["findings"]}, "html": "showback"}
 
 
-def render(name: str, result: RunResult, **options) -> str:
-    return get_reporter(name)(result, **options)
+def formats(kind: str) -> tuple[str, ...]:
+    return tuple(REGISTRY[kind])
 
 
-def location_label(finding: Finding) -> str:
-    """``file:line`` for code, the ARN for a live resource (unescaped: each format escapes)."""
-    location = finding.location
-    where = location.file or location.arn or ""
-    if location.file and location.line:
-        where += f":{location.line}"
-    return where
+def render(kind: str, name: str, subject: Any, **options: Any) -> str:
+    """``subject`` is a RunResult for a findings format, a showback document otherwise."""
+    return importlib.import_module(REGISTRY[kind][name]).render(subject, **options)

@@ -20,7 +20,7 @@ from botocore.awsrequest import AWSResponse
 from botocore.exceptions import ConnectTimeoutError, ReadTimeoutError
 
 from tagcheck.cli import main
-from tagcheck.report import FORMATS
+from tagcheck.report import RUN_FORMATS as FORMATS  # every format a run writes, the html page too
 
 AMI = "ami-12345678"
 OTHER = "eu-west-1"

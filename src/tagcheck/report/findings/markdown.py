@@ -16,7 +16,7 @@ from collections import Counter
 from typing import Any
 
 from tagcheck.model import Finding, Lever, RunResult, Severity
-from tagcheck.report import location_label
+from tagcheck.report.findings import location_label
 from tagcheck.report.escape import html_text, markdown_cell
 
 PLURAL = {Severity.ERROR: "errors", Severity.WARNING: "warnings", Severity.INFO: "info"}

@@ -11,7 +11,7 @@ from itertools import groupby
 from typing import Any
 
 from tagcheck.model import Finding, RunResult, Severity
-from tagcheck.report import location_label
+from tagcheck.report.findings import location_label
 from tagcheck.report.escape import one_line, terminal_safe
 
 _COLOURS = {Severity.ERROR: "\x1b[31m", Severity.WARNING: "\x1b[33m", Severity.INFO: "\x1b[36m"}

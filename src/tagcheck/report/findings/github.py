@@ -14,7 +14,7 @@ from typing import Any
 
 from tagcheck.model import Finding, RunResult, Severity
 from tagcheck.report.escape import github_data, github_property
-from tagcheck.report.text import cost_line, summary_line
+from tagcheck.report.findings.text import cost_line, summary_line
 
 COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 

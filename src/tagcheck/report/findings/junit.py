@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tagcheck.model import Finding, Resource, RunResult, Severity
-from tagcheck.report import location_label
+from tagcheck.report.findings import location_label
 from tagcheck.report.escape import xml_text
 
 _SKIP_RULES = {"TC003"}

@@ -1,0 +1,2 @@
+"""Formats of the showback document (cost by team, feature, component …): html, markdown,
+csv, json (one module each)."""
