@@ -7,7 +7,7 @@ import datetime
 from pathlib import Path
 
 from tagcheck import engine
-from tagcheck.cost import CostModel
+from tagcheck.cost.estimate import CostModel
 from tagcheck.policy import load_policy
 from tagcheck.rules import rule_schemas
 from tagcheck.sources.terraform.source import scan

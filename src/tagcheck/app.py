@@ -89,11 +89,11 @@ def check(collected: Collected, policy, prices=None, baseline=None):
 
 
 def showback(result, policy, prices, **options) -> dict:
-    """The showback document of a run (``tagcheck.showback.build``'s options)."""
-    from tagcheck import showback as allocation
-    from tagcheck.cost import CostModel
+    """The showback document of a run (``tagcheck.cost.allocation.build``'s options)."""
+    from tagcheck.cost.allocation import build
+    from tagcheck.cost.estimate import CostModel
 
-    return allocation.build(result, policy, CostModel(prices, result.resources), **options)
+    return build(result, policy, CostModel(prices, result.resources), **options)
 
 
 def coverage_change(before: dict, after: dict) -> dict:
@@ -183,7 +183,7 @@ def _coverage_change_since(diff_base: str, paths: list[Path], inputs, after: lis
     """Allocation coverage of the whole scanned tree at the merge base and now."""
     import tempfile
 
-    from tagcheck import engine
+    from tagcheck.cost.allocation import allocation_of
     from tagcheck.sources.terraform.diff import DiffError, extract_base_tree
     from tagcheck.sources.terraform.source import ScanInputError, scan
 
@@ -198,7 +198,7 @@ def _coverage_change_since(diff_base: str, paths: list[Path], inputs, after: lis
             before = scan([p for p in old_paths if p.exists()], inputs, cwd=Path(tmp), cache=cache).resources
         except ScanInputError:
             before = []
-    return coverage_change(engine.allocation_of(before, policy, prices), engine.allocation_of(after, policy, prices))
+    return coverage_change(allocation_of(before, policy, prices), allocation_of(after, policy, prices))
 
 
 # --- plans ------------------------------------------------------------------------------------
@@ -216,12 +216,12 @@ def collect_plan(plan_file: Path, *, changed_only: bool = False, policy=None) ->
     info = {"source": "plan", "skipped_unchanged": scanned.skipped_unchanged,
             "skipped_deleted": scanned.skipped_deleted, "other_provider_resources": scanned.other_providers}
     if policy is not None:
-        from tagcheck import engine
+        from tagcheck.cost.allocation import allocation_of
 
         prices = prices_for(policy)
         everything_after = load_plan(plan_file).resources if changed_only else scanned.resources
-        info.update(coverage_change(engine.allocation_of(load_plan(plan_file, before=True).resources, policy, prices),
-                                    engine.allocation_of(everything_after, policy, prices)))
+        info.update(coverage_change(allocation_of(load_plan(plan_file, before=True).resources, policy, prices),
+                                    allocation_of(everything_after, policy, prices)))
     return Collected(scanned.resources, [], info)
 
 

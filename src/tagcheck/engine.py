@@ -14,10 +14,10 @@ from collections import Counter
 from dataclasses import replace
 from typing import Sequence
 
-from tagcheck.cost import CostModel, compound_saving
+from tagcheck.cost.allocation import allocation, cost_summary
+from tagcheck.cost.estimate import CostModel
 from tagcheck.model import Finding, Location, Note, Resource, RunResult, Severity, SourceProblem
 from tagcheck.rules import ALL_RULES, RULES_BY_ID, Rule, RuleContext
-from tagcheck.rules.tagging import verdicts
 
 def run(resources: Sequence[Resource], problems: Sequence[SourceProblem], policy, *,
         today: datetime.date | None = None, rules: Sequence[Rule] = ALL_RULES, prices=None,
@@ -201,78 +201,6 @@ def summarize(findings: Sequence[Finding], suppressed: Sequence[Finding], resour
         "suppressed": len(suppressed),
         "allocation": allocation(resources, policy, costs),
         "cost": cost_summary(findings, resources, costs),
-    }
-
-
-def allocation_status(resource: Resource, policy) -> str:
-    """allocated (every required tag passes) | unallocated (one fails) | unknown."""
-    statuses = {v.status for v in verdicts(resource.tags, policy) if v.key in policy.required}
-    if statuses <= {"pass"}:
-        return "allocated"
-    return "unknown" if statuses <= {"pass", "unknown"} else "unallocated"
-
-
-def allocation(resources: Sequence[Resource], policy, costs: CostModel) -> dict:
-    """How many taggable resources — and how many of their dollars — carry every required tag
-    with an allowed value."""
-    taggable = [r for r in resources if r.tags is not None]
-    by_key = {k: Counter() for k in policy.required}
-    dollars: Counter = Counter()
-    complete = 0
-    for resource in taggable:
-        for v in verdicts(resource.tags, policy):
-            if v.key in by_key:
-                by_key[v.key]["tagged" if v.status == "pass" else ("unknown" if v.status == "unknown" else "untagged")] += 1
-        status = allocation_status(resource, policy)
-        complete += status == "allocated"
-        dollars[status] += costs.estimate(resource).monthly_usd or 0.0
-    total = len(taggable)
-    priced = sum(dollars.values())
-    return {
-        "taggable_resources": total,
-        "fully_tagged": complete,
-        "coverage_pct": round(100.0 * complete / total, 1) if total else 100.0,
-        "monthly_usd": round(priced, 2),
-        "allocated_monthly_usd": round(dollars["allocated"], 2),
-        "unallocated_monthly_usd": round(dollars["unallocated"], 2),
-        "unknown_monthly_usd": round(dollars["unknown"], 2),
-        "coverage_pct_usd": round(100.0 * dollars["allocated"] / priced, 1) if priced else 100.0,
-        "by_key": {k: {"tagged": c["tagged"], "untagged": c["untagged"], "unknown": c["unknown"]} for k, c in by_key.items()},
-    }
-
-
-def allocation_of(resources: Sequence[Resource], policy, prices) -> dict:
-    """Allocation coverage of a set of resources on their own (no rules run)."""
-    return allocation(resources, policy, CostModel(prices, resources))
-
-
-def cost_summary(findings: Sequence[Finding], resources: Sequence[Resource], costs: CostModel) -> dict:
-    """Total estimated cost and the savings the advice offers, by lever.
-
-    Savings of several levers on one resource compound (schedule, then spot on what
-    remains), so the total is computed per resource as 1 − Π(1 − saving/cost), not summed."""
-    estimates = [(r, costs.estimate(r)) for r in resources]
-    priced = [(r, e) for r, e in estimates if e.known and e.lines]
-    unpriced = [r.address for r, e in estimates if not e.known]
-    by_lever: Counter = Counter()
-    per_resource: dict[tuple[str, str], list[float]] = {}
-    for f in findings:
-        if f.monthly_saving_usd:
-            by_lever[f.lever.value] += f.monthly_saving_usd
-            if f.resource is not None:
-                per_resource.setdefault(f.resource.identity, []).append(f.monthly_saving_usd)
-    possible = sum(compound_saving(costs.estimate(costs.index[key]).monthly_usd if key in costs.index else None,
-                                   savings) for key, savings in per_resource.items()) + 0.0
-    prices = costs.prices
-    return {
-        "currency": "USD",
-        "monthly_usd": round(sum(e.monthly_usd for _, e in priced), 2),
-        "resources_priced": len(priced),
-        "resources_unpriced": len(unpriced),
-        "unpriced": unpriced[:50],
-        "savings_by_lever": {k: round(v, 2) for k, v in sorted(by_lever.items())},
-        "possible_saving_monthly_usd": round(possible, 2),
-        "prices": {"source": prices.source, "as_of": prices.as_of},
     }
 
 

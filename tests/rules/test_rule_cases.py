@@ -299,7 +299,7 @@ def test_declared_resource_types_cover_every_hit(tmp_path: Path) -> None:
     a hit on a type outside the rule's ``resource_types`` would be one the engine drops."""
     from tagcheck.rules import ALL_RULES
     from tagcheck.rules.registry import RuleContext
-    from tagcheck.cost import CostModel
+    from tagcheck.cost.estimate import CostModel
 
     declared = [r for r in ALL_RULES if r.check is not None and r.resource_types is not None]
     assert declared

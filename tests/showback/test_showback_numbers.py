@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from showback_helpers import EXAMPLE, csv_rows, load_json, parse_html
-from tagcheck import engine, showback
-from tagcheck.cost import CostModel
+from tagcheck import engine
+from tagcheck.cost import allocation as showback
+from tagcheck.cost.estimate import CostModel
 from tagcheck.policy import load_policy
 from tagcheck.sources.terraform.source import scan
 
@@ -86,7 +87,7 @@ def test_html_chart_bars_match_json(outputs):
 
 
 def test_definitions_are_the_engines():
-    """Coverage is engine.allocation's; the possible saving compounds like cost_summary."""
+    """Coverage is cost.allocation.allocation's; the possible saving compounds like cost_summary."""
     scanned = scan([EXAMPLE], cwd=EXAMPLE)
     policy = load_policy(start=EXAMPLE)
     prices = engine.pricebook_for(policy)
@@ -102,7 +103,7 @@ def test_definitions_are_the_engines():
         by_team["unknown_monthly_usd"] == pytest.approx(cost["possible_saving_monthly_usd"], abs=0.01)
     statuses = {r["address"]: r["allocation"] for r in doc["resources"]}
     for resource in result.resources:
-        expected = engine.allocation_status(resource, policy) if resource.tags is not None else "not_taggable"
+        expected = showback.allocation_status(resource, policy) if resource.tags is not None else "not_taggable"
         assert statuses[resource.address] == expected
 
 

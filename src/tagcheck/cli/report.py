@@ -3,7 +3,7 @@
 One source per run: Terraform ``PATHS`` (as ``scan``, with ``--var-file``/``--var``, through
 the same cache), a plan (``--plan PLAN.json``), or the live account (``--aws`` with the
 options of ``tagcheck aws``). The engine runs as for the other commands;
-:func:`tagcheck.showback.build` aggregates the result and one ``--format`` renders it:
+:func:`tagcheck.cost.allocation.build` aggregates the result and one ``--format`` renders it:
 ``html`` (default, written to ``tagcheck-report.html`` unless ``--output`` says otherwise),
 ``markdown``, ``csv`` or ``json`` (to stdout unless ``--output FILE``; ``--output -`` is
 stdout for any format).

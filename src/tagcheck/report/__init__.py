@@ -2,7 +2,7 @@
 
 A format is of one of two kinds. A *findings* format renders a run's ``RunResult`` (the
 findings and the summary); a *showback* format renders the showback document built from it
-(``tagcheck.showback.build``: cost by team, feature, component). ``scan --format html`` and
+(``tagcheck.cost.allocation.build``: cost by team, feature, component). ``scan --format html`` and
 ``report --format html`` are the same showback page. Each format lives in its own module,
 imported only when that format is asked for.
 """

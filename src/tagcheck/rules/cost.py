@@ -17,7 +17,7 @@ import shlex
 from typing import Any, Iterable
 
 from tagcheck.catalog.instances import current_generation_equivalent, instance_spec, size_rank, smaller_sizes
-from tagcheck.cost import blocks, first_block, referenced_address
+from tagcheck.cost.estimate import blocks, first_block, referenced_address
 from tagcheck.model import Lever, Origin, Resource, Severity, Unknown
 from tagcheck.rules.dollars import compute_usd, money, price_difference, unit_price
 from tagcheck.rules.registry import Hit, Rule, RuleContext

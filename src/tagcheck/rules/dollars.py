@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tagcheck.catalog.prices import HOURS_PER_MONTH
-from tagcheck.cost import Estimate
+from tagcheck.cost.estimate import Estimate
 from tagcheck.model import Resource
 from tagcheck.rules.registry import RuleContext
 

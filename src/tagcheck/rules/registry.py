@@ -33,7 +33,7 @@ class RuleContext:
     policy: Any  # tagcheck.policy.Policy (rules only read it)
     today: datetime.date
     resources: tuple[Resource, ...] = ()
-    costs: Any = None  # tagcheck.cost.CostModel for this run
+    costs: Any = None  # tagcheck.cost.estimate.CostModel for this run
 
     def options(self, rule_id: str) -> Mapping[str, Any]:
         return self.policy.rule_config(rule_id).options

@@ -33,7 +33,7 @@ import re
 from typing import Any, Mapping, Sequence
 
 from tagcheck.report.escape import html_text, one_line, terminal_safe
-from tagcheck.showback import display_keys
+from tagcheck.cost.allocation import display_keys
 
 MAX_BARS = 15
 LABEL_CHARS = 24

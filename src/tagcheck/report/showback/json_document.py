@@ -1,4 +1,4 @@
-"""The showback report as JSON: the document :func:`tagcheck.showback.build` makes, as is.
+"""The showback report as JSON: the document :func:`tagcheck.cost.allocation.build` makes, as is.
 
 One object (``version`` 1; dollars are USD a month, rounded to cents; percentages to 0.1)::
 
@@ -10,7 +10,7 @@ One object (``version`` 1; dollars are USD a month, rounded to cents; percentage
       "totals":  {"monthly_usd", "resources", "taggable_resources", "resources_priced",
                   "resources_unpriced", "possible_saving_monthly_usd"},
       "allocation": {"coverage_pct_usd",            # % of priced dollars of taggable resources
-                                                    # with every required tag allowed (engine.allocation)
+                                                    # with every required tag allowed (cost.allocation.allocation)
                      "coverage_pct",                # the same by resource count
                      "fully_tagged", "allocated_monthly_usd", "unallocated_monthly_usd",
                      "unknown_monthly_usd",

@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Any, Mapping
 
 from tagcheck.report.escape import markdown_cell
-from tagcheck.showback import display_keys
+from tagcheck.cost.allocation import display_keys
 
 REASONS = {"missing": "missing", "empty": "empty", "not_allowed": "not allowed", "near_miss": "near miss",
            "hidden": "hidden by ignore_tags"}

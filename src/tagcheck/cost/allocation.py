@@ -6,7 +6,7 @@ CSV or JSON, and :func:`render` picks one by name. Nothing here reads argv or fi
 
 Definitions (the numbers every format shows, so they agree across formats):
 
-- **Cost** of a resource is the engine's estimate (:class:`tagcheck.cost.CostModel`): a known
+- **Cost** of a resource is the engine's estimate (:class:`tagcheck.cost.estimate.CostModel`): a known
   monthly figure, $0 for types that cost nothing by themselves, or *unpriced* (the reason is
   kept and the resource is listed under ``unpriced``; it adds $0 to every total).
 - **By key**: for every required tag key (``policy.required``, in policy order) each resource
@@ -20,9 +20,9 @@ Definitions (the numbers every format shows, so they agree across formats):
   - **not_taggable** for types that carry no tags at all.
 
   So the buckets of one key add up to the total cost.
-- **Allocation coverage** is :func:`tagcheck.engine.allocation` unchanged: the share of the
+- **Allocation coverage** is :func:`allocation` unchanged: the share of the
   priced dollars of taggable resources whose every required tag passes
-  (:func:`tagcheck.engine.allocation_status` is ``allocated``). No priced dollars: 100 %.
+  (:func:`allocation_status` is ``allocated``). No priced dollars: 100 %.
 - **Savings**: ``by_lever`` sums each finding's ``monthly_saving_usd`` per lever (levers on one
   resource overlap, so they do not add up); a resource's *possible* saving compounds its
   findings' savings as ``cost × (1 − Π(1 − saving/cost))`` — the engine's ``cost_summary``
@@ -37,7 +37,8 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from typing import Any, Iterable, Mapping, Sequence
 
-from tagcheck.cost import compound_saving
+from tagcheck.cost.estimate import CostModel, compound_saving
+from tagcheck.rules.tagging import verdicts
 from tagcheck import __version__
 from tagcheck.model import Finding, Resource, RunResult
 
@@ -47,19 +48,88 @@ UNALLOCATED_REASONS = ("missing", "empty", "not_allowed", "near_miss", "hidden")
 TOP_FINDINGS = 25
 
 
+def allocation_status(resource: Resource, policy) -> str:
+    """allocated (every required tag passes) | unallocated (one fails) | unknown."""
+    statuses = {v.status for v in verdicts(resource.tags, policy) if v.key in policy.required}
+    if statuses <= {"pass"}:
+        return "allocated"
+    return "unknown" if statuses <= {"pass", "unknown"} else "unallocated"
+
+
+def allocation(resources: Sequence[Resource], policy, costs: CostModel) -> dict:
+    """How many taggable resources — and how many of their dollars — carry every required tag
+    with an allowed value."""
+    taggable = [r for r in resources if r.tags is not None]
+    by_key = {k: Counter() for k in policy.required}
+    dollars: Counter = Counter()
+    complete = 0
+    for resource in taggable:
+        for v in verdicts(resource.tags, policy):
+            if v.key in by_key:
+                by_key[v.key]["tagged" if v.status == "pass" else ("unknown" if v.status == "unknown" else "untagged")] += 1
+        status = allocation_status(resource, policy)
+        complete += status == "allocated"
+        dollars[status] += costs.estimate(resource).monthly_usd or 0.0
+    total = len(taggable)
+    priced = sum(dollars.values())
+    return {
+        "taggable_resources": total,
+        "fully_tagged": complete,
+        "coverage_pct": round(100.0 * complete / total, 1) if total else 100.0,
+        "monthly_usd": round(priced, 2),
+        "allocated_monthly_usd": round(dollars["allocated"], 2),
+        "unallocated_monthly_usd": round(dollars["unallocated"], 2),
+        "unknown_monthly_usd": round(dollars["unknown"], 2),
+        "coverage_pct_usd": round(100.0 * dollars["allocated"] / priced, 1) if priced else 100.0,
+        "by_key": {k: {"tagged": c["tagged"], "untagged": c["untagged"], "unknown": c["unknown"]} for k, c in by_key.items()},
+    }
+
+
+def allocation_of(resources: Sequence[Resource], policy, prices) -> dict:
+    """Allocation coverage of a set of resources on their own (no rules run)."""
+    return allocation(resources, policy, CostModel(prices, resources))
+
+
+def cost_summary(findings: Sequence[Finding], resources: Sequence[Resource], costs: CostModel) -> dict:
+    """Total estimated cost and the savings the advice offers, by lever.
+
+    Savings of several levers on one resource compound (schedule, then spot on what
+    remains), so the total is computed per resource as 1 − Π(1 − saving/cost), not summed."""
+    estimates = [(r, costs.estimate(r)) for r in resources]
+    priced = [(r, e) for r, e in estimates if e.known and e.lines]
+    unpriced = [r.address for r, e in estimates if not e.known]
+    by_lever: Counter = Counter()
+    per_resource: dict[tuple[str, str], list[float]] = {}
+    for f in findings:
+        if f.monthly_saving_usd:
+            by_lever[f.lever.value] += f.monthly_saving_usd
+            if f.resource is not None:
+                per_resource.setdefault(f.resource.identity, []).append(f.monthly_saving_usd)
+    possible = sum(compound_saving(costs.estimate(costs.index[key]).monthly_usd if key in costs.index else None,
+                                   savings) for key, savings in per_resource.items()) + 0.0
+    prices = costs.prices
+    return {
+        "currency": "USD",
+        "monthly_usd": round(sum(e.monthly_usd for _, e in priced), 2),
+        "resources_priced": len(priced),
+        "resources_unpriced": len(unpriced),
+        "unpriced": unpriced[:50],
+        "savings_by_lever": {k: round(v, 2) for k, v in sorted(by_lever.items())},
+        "possible_saving_monthly_usd": round(possible, 2),
+        "prices": {"source": prices.source, "as_of": prices.as_of},
+    }
+
+
 def build(result: RunResult, policy, costs, *, top: int = TOP_FINDINGS, min_allocation: float | None = None,
           source: Mapping[str, Any] | None = None, policy_label: str | None = None) -> dict:
     """The showback document of one run.
 
-    ``costs``: the :class:`~tagcheck.cost.CostModel` of the run's resources (same price book
+    ``costs``: the :class:`~tagcheck.cost.estimate.CostModel` of the run's resources (same price book
     as the run); ``top``: how many findings ``top_findings`` keeps; ``min_allocation``: the
     threshold to record (and judge) in ``allocation.min_allocation``; ``source``: what was
     read (kept as ``source``, merged over the run's ``summary["scan"]``); ``policy_label``: how
     to name the policy file (default ``policy.source``; None there means the built-in
     finops-baseline)."""
-    from tagcheck import engine
-    from tagcheck.rules.tagging import verdicts
-
     required = tuple(policy.required)
     resources = list(result.resources)
     # keyed by Resource.identity: two roots of a monorepo may use one address
@@ -79,8 +149,8 @@ def build(result: RunResult, policy, costs, *, top: int = TOP_FINDINGS, min_allo
     possible = {r.identity: compound_saving(estimates[r.identity].monthly_usd, savings_of[r.identity])
                 for r in resources if savings_of.get(r.identity)}
 
-    allocation = dict(result.summary.get("allocation") or engine.allocation(resources, policy, costs))
-    cost = dict(result.summary.get("cost") or engine.cost_summary(result.findings, resources, costs))
+    coverage_of = dict(result.summary.get("allocation") or allocation(resources, policy, costs))
+    cost = dict(result.summary.get("cost") or cost_summary(result.findings, resources, costs))
     total = sum(cost_of(r) for r in resources)
 
     # one pass: per resource, per key, the bucket
@@ -91,7 +161,7 @@ def build(result: RunResult, policy, costs, *, top: int = TOP_FINDINGS, min_allo
     for resource in resources:
         per_key = ({v.key: v for v in verdicts(resource.tags, policy) if v.key in required}
                    if resource.tags is not None else {})
-        status = engine.allocation_status(resource, policy) if resource.tags is not None else "not_taggable"
+        status = allocation_status(resource, policy) if resource.tags is not None else "not_taggable"
         tags: dict[str, str | None] = {}
         for key in required:
             verdict = per_key.get(key)
@@ -130,7 +200,7 @@ def build(result: RunResult, policy, costs, *, top: int = TOP_FINDINGS, min_allo
     by_key = {key: _key_table(buckets[key], total) for key in required}
     by_lever_counts = Counter(f.lever.value for f in result.findings if f.monthly_saving_usd)
     scan = dict(result.summary.get("scan") or {})
-    coverage = allocation.get("coverage_pct_usd", 100.0)
+    coverage = coverage_of.get("coverage_pct_usd", 100.0)
 
     return {
         "version": SCHEMA_VERSION,
@@ -143,18 +213,18 @@ def build(result: RunResult, policy, costs, *, top: int = TOP_FINDINGS, min_allo
         "totals": {
             "monthly_usd": round(total, 2),
             "resources": len(resources),
-            "taggable_resources": allocation.get("taggable_resources", 0),
+            "taggable_resources": coverage_of.get("taggable_resources", 0),
             "resources_priced": cost.get("resources_priced", 0),
             "resources_unpriced": cost.get("resources_unpriced", 0),
             "possible_saving_monthly_usd": round(sum(possible.values()), 2),
         },
         "allocation": {
             "coverage_pct_usd": coverage,
-            "coverage_pct": allocation.get("coverage_pct", 100.0),
-            "fully_tagged": allocation.get("fully_tagged", 0),
-            "allocated_monthly_usd": allocation.get("allocated_monthly_usd", 0.0),
-            "unallocated_monthly_usd": allocation.get("unallocated_monthly_usd", 0.0),
-            "unknown_monthly_usd": allocation.get("unknown_monthly_usd", 0.0),
+            "coverage_pct": coverage_of.get("coverage_pct", 100.0),
+            "fully_tagged": coverage_of.get("fully_tagged", 0),
+            "allocated_monthly_usd": coverage_of.get("allocated_monthly_usd", 0.0),
+            "unallocated_monthly_usd": coverage_of.get("unallocated_monthly_usd", 0.0),
+            "unknown_monthly_usd": coverage_of.get("unknown_monthly_usd", 0.0),
             "min_allocation": (None if min_allocation is None else
                                {"pct": min_allocation, "met": not coverage < min_allocation}),
         },
