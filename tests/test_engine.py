@@ -43,7 +43,7 @@ def test_inline_suppressions_and_unused_ones(tmp_path):
     result = _run(tmp_path, "")
     assert _ids(result) == [("TAG001", "aws_s3_bucket.a", 1), ("TC002", "aws_s3_bucket.ok", 10)]
     assert [f.resource.address for f in result.suppressed] == ["aws_s3_bucket.legacy"]
-    assert result.summary["suppressed"] == 1
+    assert result.summary.suppressed == 1
 
 
 def test_policy_ignore_entry_and_its_expiry(tmp_path):

@@ -44,7 +44,7 @@ def test_example_findings_are_exactly_the_deliberate_mistakes():
 def test_example_resources_and_tag_sources():
     scanned, result = _run()
     assert len(scanned.resources) == 34
-    assert result.summary["allocation"]["taggable_resources"] == 26
+    assert result.summary.allocation["taggable_resources"] == 26
     resources = {r.address: r for r in scanned.resources}
     trainer = resources["module.training.aws_instance.trainer"].tags.values
     assert trainer["environment"].value == "dev" and trainer["environment"].source.value == "resource"
@@ -75,7 +75,7 @@ def test_example_gpu_trainer_costs_and_levers():
 
 def test_example_cost_summary():
     _, result = _run()
-    cost, allocation = result.summary["cost"], result.summary["allocation"]
+    cost, allocation = result.summary.cost, result.summary.allocation
     assert cost["monthly_usd"] == allocation["monthly_usd"]
     assert allocation["allocated_monthly_usd"] + allocation["unallocated_monthly_usd"] + allocation["unknown_monthly_usd"] \
         == pytest.approx(cost["monthly_usd"])

@@ -16,7 +16,7 @@ from typing import Sequence
 
 from tagcheck.cost.allocation import allocation, cost_summary
 from tagcheck.cost.estimate import CostModel
-from tagcheck.model import Finding, Location, Note, Resource, RunResult, Severity, SourceProblem
+from tagcheck.model import Finding, Location, Note, Resource, RunResult, Severity, SourceProblem, Summary
 from tagcheck.rules import ALL_RULES, RULES_BY_ID, Rule, RuleContext
 
 def run(resources: Sequence[Resource], problems: Sequence[SourceProblem], policy, *,
@@ -24,8 +24,8 @@ def run(resources: Sequence[Resource], problems: Sequence[SourceProblem], policy
         scan_info: dict | None = None, baseline=None) -> RunResult:
     """``prices``: a PriceBook; default: the catalogue with the policy's ``cost`` overrides.
     ``scan_info``: what the source says about its input (skipped resources …), kept in
-    ``summary["scan"]``. ``baseline``: a :class:`~tagcheck.baseline.Baseline` whose
-    findings are hidden (counted in ``summary["baseline"]``)."""
+    ``summary.scan``. ``baseline``: a :class:`~tagcheck.baseline.Baseline` whose
+    findings are hidden (counted in ``summary.baseline``)."""
     today = today or datetime.date.today()
     costs = CostModel(prices if prices is not None else pricebook_for(policy), resources)
     ctx = RuleContext(policy=policy, today=today, resources=tuple(resources), costs=costs)
@@ -50,11 +50,10 @@ def run(resources: Sequence[Resource], problems: Sequence[SourceProblem], policy
     baseline_info = None
     if baseline is not None:
         kept, baseline_info = _apply_baseline(kept, baseline)
-    summary = summarize(kept, suppressed, resources, policy, costs)
-    summary["scan"] = dict(scan_info or {})
+    scan = dict(scan_info or {})
     if baseline_info is not None:
-        summary["baseline"] = baseline_info
-        summary["scan"]["baselined"] = baseline_info["matched"]
+        scan["baselined"] = baseline_info["matched"]
+    summary = summarize(kept, suppressed, resources, policy, costs, scan=scan, baseline=baseline_info)
     return RunResult(findings=tuple(kept), resources=tuple(resources), suppressed=tuple(suppressed),
                      notes=tuple(_notes(policy)), summary=summary)
 
@@ -191,17 +190,19 @@ def _notes(policy) -> list[Note]:
 
 
 def summarize(findings: Sequence[Finding], suppressed: Sequence[Finding], resources: Sequence[Resource], policy,
-              costs: CostModel) -> dict:
+              costs: CostModel, *, scan: dict | None = None, baseline: dict | None = None) -> Summary:
     by_severity = Counter(f.severity.value for f in findings)
-    return {
-        "resources": len(resources),
-        "findings": len(findings),
-        "findings_by_severity": {s.value: by_severity.get(s.value, 0) for s in Severity},
-        "findings_by_rule": dict(sorted(Counter(f.rule for f in findings).items())),
-        "suppressed": len(suppressed),
-        "allocation": allocation(resources, policy, costs),
-        "cost": cost_summary(findings, resources, costs),
-    }
+    return Summary(
+        resources=len(resources),
+        findings=len(findings),
+        findings_by_severity={s.value: by_severity.get(s.value, 0) for s in Severity},
+        findings_by_rule=dict(sorted(Counter(f.rule for f in findings).items())),
+        suppressed=len(suppressed),
+        allocation=allocation(resources, policy, costs),
+        cost=cost_summary(findings, resources, costs),
+        scan=scan or {},
+        baseline=baseline,
+    )
 
 
 def exit_status(result: RunResult, fail_on: str) -> int:

@@ -186,12 +186,42 @@ class Note:
 
 
 @dataclass(frozen=True, slots=True)
+class Summary:
+    """The numbers of a run: the JSON report's ``summary`` (DESIGN.md §3), by :meth:`to_json`.
+
+    ``allocation`` and ``cost`` are the documents of ``cost.allocation`` (coverage by count
+    and by dollars; total, savings by lever); ``scan`` is what the source said about its input
+    (its keys differ by source); ``baseline`` is there when a baseline was applied."""
+
+    resources: int = 0
+    findings: int = 0
+    findings_by_severity: Mapping[str, int] = field(default_factory=dict)
+    findings_by_rule: Mapping[str, int] = field(default_factory=dict)
+    suppressed: int = 0
+    allocation: Mapping[str, Any] = field(default_factory=dict)
+    cost: Mapping[str, Any] = field(default_factory=dict)
+    scan: Mapping[str, Any] = field(default_factory=dict)
+    baseline: Mapping[str, Any] | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        doc: dict[str, Any] = {
+            "resources": self.resources, "findings": self.findings,
+            "findings_by_severity": dict(self.findings_by_severity), "findings_by_rule": dict(self.findings_by_rule),
+            "suppressed": self.suppressed, "allocation": dict(self.allocation), "cost": dict(self.cost),
+            "scan": dict(self.scan),
+        }
+        if self.baseline is not None:
+            doc["baseline"] = dict(self.baseline)
+        return doc
+
+
+@dataclass(frozen=True, slots=True)
 class RunResult:
     findings: tuple[Finding, ...]
     resources: tuple[Resource, ...]
     suppressed: tuple[Finding, ...] = ()
     notes: tuple[Note, ...] = ()
-    summary: Mapping[str, Any] = field(default_factory=dict)
+    summary: Summary = field(default_factory=Summary)
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,7 +13,7 @@ import jsonschema
 import pytest
 
 from tagcheck import engine
-from tagcheck.model import Finding, Lever, Location, Origin, Resource, RunResult, Severity, TagSet
+from tagcheck.model import Finding, Lever, Location, Origin, Resource, RunResult, Severity, Summary, TagSet
 from tagcheck.policy import load_policy
 from tagcheck.report import formats, render as render_kind
 from tagcheck.report.findings import json_report
@@ -84,8 +84,8 @@ def hostile_result() -> RunResult:
         _finding("TAG004", Severity.ERROR, marked, "policy"),
     )
     return RunResult(findings=findings, resources=(web, live, marked), suppressed=suppressed,
-                     summary={"resources": 3, "findings_by_severity": {"error": 2, "warning": 1, "info": 2},
-                              "suppressed": 2})
+                     summary=Summary(resources=3, findings_by_severity={"error": 2, "warning": 1, "info": 2},
+                                     suppressed=2))
 
 
 def test_every_pr_format_is_registered():
@@ -303,7 +303,7 @@ def test_markdown_is_inert_and_tables_are_rectangular(which, request):
 
 def test_markdown_title_counts_and_findings_order(example_result):
     text = render("markdown", example_result)
-    counts = example_result.summary["findings_by_severity"]
+    counts = example_result.summary.findings_by_severity
     assert text.splitlines()[0] == (f"### tagcheck: {counts['error']} errors, {counts['warning']} warnings, "
                                     f"{counts['info']} info")
     assert "**Possible saving:**" in text and "**Unallocated:**" in text
@@ -347,8 +347,8 @@ def test_layout_is_the_indented_document_with_a_line_per_finding(which, request)
 
 
 def test_no_findings_is_an_empty_list_on_the_key_line():
-    result = RunResult(findings=(), resources=(), suppressed=(), summary={"resources": 0})
+    result = RunResult(findings=(), resources=(), suppressed=(), summary=Summary())
     text = render("json", result)
     assert '  "findings": [],' in text.splitlines()
-    assert json.loads(text)["summary"] == {"resources": 0}
+    assert json.loads(text)["summary"] == Summary().to_json()
     assert text == json.dumps(json.loads(text), indent=2, ensure_ascii=False) + "\n"

@@ -93,7 +93,7 @@ def test_definitions_are_the_engines():
     prices = engine.pricebook_for(policy)
     result = engine.run(scanned.resources, scanned.problems, policy, prices=prices)
     doc = showback.build(result, policy, CostModel(prices, result.resources))
-    allocation, cost = result.summary["allocation"], result.summary["cost"]
+    allocation, cost = result.summary.allocation, result.summary.cost
     assert doc["allocation"]["coverage_pct_usd"] == allocation["coverage_pct_usd"]
     assert doc["allocation"]["unallocated_monthly_usd"] == allocation["unallocated_monthly_usd"]
     assert doc["totals"]["monthly_usd"] == cost["monthly_usd"]

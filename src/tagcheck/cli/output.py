@@ -40,7 +40,7 @@ def finish(collected: app.Collected, policy, formats, outputs, fail_on, sort="lo
             text = render("findings", fmt, result, color=to_terminal, sort=sort, docs_url=docs_url)
         write_output(text, target)
     status = engine.exit_status(result, fail_on)
-    status = max(status, allocation_gate(result.summary["allocation"]["coverage_pct_usd"], min_allocation))
+    status = max(status, allocation_gate(result.summary.allocation["coverage_pct_usd"], min_allocation))
     raise click.exceptions.Exit(status)
 
 

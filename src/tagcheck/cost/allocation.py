@@ -149,8 +149,8 @@ def build(result: RunResult, policy, costs, *, top: int = TOP_FINDINGS, min_allo
     possible = {r.identity: compound_saving(estimates[r.identity].monthly_usd, savings_of[r.identity])
                 for r in resources if savings_of.get(r.identity)}
 
-    coverage_of = dict(result.summary.get("allocation") or allocation(resources, policy, costs))
-    cost = dict(result.summary.get("cost") or cost_summary(result.findings, resources, costs))
+    coverage_of = dict(result.summary.allocation or allocation(resources, policy, costs))
+    cost = dict(result.summary.cost or cost_summary(result.findings, resources, costs))
     total = sum(cost_of(r) for r in resources)
 
     # one pass: per resource, per key, the bucket
@@ -199,7 +199,7 @@ def build(result: RunResult, policy, costs, *, top: int = TOP_FINDINGS, min_allo
 
     by_key = {key: _key_table(buckets[key], total) for key in required}
     by_lever_counts = Counter(f.lever.value for f in result.findings if f.monthly_saving_usd)
-    scan = dict(result.summary.get("scan") or {})
+    scan = dict(result.summary.scan)
     coverage = coverage_of.get("coverage_pct_usd", 100.0)
 
     return {

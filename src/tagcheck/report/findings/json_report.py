@@ -69,7 +69,7 @@ def document(result: RunResult) -> dict:
         "version": SCHEMA_VERSION,
         "tool": {"name": "tagcheck", "version": __version__},
         "findings": [finding_dict(f) for f in result.findings],
-        "summary": _plain(dict(result.summary)),
+        "summary": _plain(result.summary.to_json()),
     }
 
 

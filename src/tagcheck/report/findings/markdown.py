@@ -52,12 +52,12 @@ def _usd(value: float) -> str:
 
 def _overview(result: RunResult) -> list[str]:
     summary = result.summary
-    lines = [f"Scanned {summary.get('resources', len(result.resources))} resources"]
-    if result.suppressed or summary.get("suppressed"):
-        lines[0] += f"; {summary.get('suppressed', len(result.suppressed))} findings suppressed"
+    lines = [f"Scanned {summary.resources or len(result.resources)} resources"]
+    if result.suppressed or summary.suppressed:
+        lines[0] += f"; {summary.suppressed or len(result.suppressed)} findings suppressed"
     lines[0] += "."
-    allocation = summary.get("allocation") or {}
-    cost = summary.get("cost") or {}
+    allocation = summary.allocation
+    cost = summary.cost
     bullets: list[str] = []
     if allocation.get("taggable_resources"):
         bullets.append(f"- **Tag coverage:** {allocation['fully_tagged']}/{allocation['taggable_resources']} "

@@ -48,8 +48,7 @@ def document(result: RunResult, *, docs_url: str | None = None) -> dict:
     results = [result_object(f, index) for f in sorted(result.findings, key=Finding.sort_key)]
     results += [result_object(f, index, suppressed=True) for f in sorted(result.suppressed, key=Finding.sort_key)]
     run: dict[str, Any] = {"tool": {"driver": driver}, "results": results}
-    if result.summary:
-        run["properties"] = {"summary": _plain(dict(result.summary))}
+    run["properties"] = {"summary": _plain(result.summary.to_json())}
     return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
 
 

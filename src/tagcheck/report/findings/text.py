@@ -73,14 +73,14 @@ def _finding_lines(finding: Finding, paint, show_fix: bool) -> list[str]:
 
 def summary_line(result: RunResult) -> str:
     summary = result.summary
-    counts = summary.get("findings_by_severity", {})
+    counts = summary.findings_by_severity
     total = sum(counts.values())
     parts = [f"{counts.get(s.value, 0)} {s.value}{'s' if counts.get(s.value, 0) != 1 and s != Severity.INFO else ''}"
              for s in Severity]
-    line = f"{total} finding{'s' if total != 1 else ''} ({', '.join(parts)}) in {summary.get('resources', 0)} resources"
-    if summary.get("suppressed"):
-        line += f"; {summary['suppressed']} suppressed"
-    scan = summary.get("scan") or {}
+    line = f"{total} finding{'s' if total != 1 else ''} ({', '.join(parts)}) in {summary.resources} resources"
+    if summary.suppressed:
+        line += f"; {summary.suppressed} suppressed"
+    scan = summary.scan
     for key, label in (("skipped_unchanged", "{} unchanged resources skipped"),
                        ("baselined", "{} findings hidden by the baseline"),
                        ("skipped_deleted", "{} resources the plan deletes skipped")):
@@ -91,10 +91,10 @@ def summary_line(result: RunResult) -> str:
         workspace = scan.get("workspace")
         at = f" in workspace {workspace!r}" if isinstance(workspace, str) else ""
         line += f"; {zero} resource or module block{'s' if zero != 1 else ''} with zero instances{at} (count/for_each)"
-    fixed = (summary.get("baseline") or {}).get("fixed") or []
+    fixed = (summary.baseline or {}).get("fixed") or []
     if fixed:
         line += f"; {len(fixed)} baseline entries no longer occur (rewrite it with --write-baseline to shrink it)"
-    allocation = summary.get("allocation") or {}
+    allocation = summary.allocation
     if allocation.get("taggable_resources"):
         line += (f"; {allocation['fully_tagged']}/{allocation['taggable_resources']} taggable resources fully tagged "
                  f"({allocation['coverage_pct']}%")
@@ -113,8 +113,8 @@ def _usd(value: float) -> str:
 
 def cost_line(result: RunResult) -> str | None:
     """Estimated monthly cost, the unallocated part, and the possible saving by lever."""
-    cost = result.summary.get("cost") or {}
-    allocation = result.summary.get("allocation") or {}
+    cost = result.summary.cost
+    allocation = result.summary.allocation
     if not cost.get("monthly_usd"):
         return None
     line = f"estimated {_usd(cost['monthly_usd'])}/mo over {cost['resources_priced']} priced resources"
