@@ -34,7 +34,9 @@ def min_allocation_option(fn):
 
 
 def output_options(fn):
-    """What scan, plan and aws write, and when they fail."""
+    """What scan, plan and aws write, and when they fail: policy_path, formats, outputs,
+    fail_on and sort by name; the others (baseline_path, write_baseline, min_allocation,
+    docs_url, color, compact) are passed on to ``cli.output.finish`` as they are."""
     return _apply(fn, [
         policy_option,
         fail_on_option("error"),
@@ -47,6 +49,9 @@ def output_options(fn):
         min_allocation_option,
         click.option("--docs-url", envvar="TAGCHECK_DOCS_URL", metavar="URL",
                      help="Where the rule docs are published: SARIF helpUri and Markdown links use URL#rule-id."),
+        click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
+                     help="Colour in text output: auto is on a terminal only, and off with NO_COLOR or TERM=dumb."),
+        click.option("--compact", is_flag=True, help="Text output: one line per finding, no fix blocks."),
         click.option("--format", "-f", "formats", multiple=True, type=click.Choice(sorted(RUN_FORMATS)),
                      help="Output format; repeat with --output for several."),
         click.option("--output", "-o", "outputs", multiple=True, type=click.Path(dir_okay=False),

@@ -3,6 +3,7 @@ written, the exit status (DESIGN.md §3)."""
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Sequence
@@ -15,7 +16,7 @@ from tagcheck.cli.errors import BadInput, bad_input
 
 def finish(collected: app.Collected, policy, formats, outputs, fail_on, sort="location", *,
            baseline_path: Path | None = None, write_baseline: Path | None = None, docs_url: str | None = None,
-           min_allocation: float | None = None) -> None:
+           min_allocation: float | None = None, color: str = "auto", compact: bool = False) -> None:
     """Check what was collected, write every --format, exit with the status."""
     from tagcheck import engine
     from tagcheck.report import RUN_FORMATS, render
@@ -33,21 +34,32 @@ def finish(collected: app.Collected, policy, formats, outputs, fail_on, sort="lo
             raise BadInput(f"{write_baseline}: cannot write: {exc.strerror}") from None
         click.echo(f"tagcheck: wrote {count} findings to baseline {write_baseline}", err=True)
     for fmt, target in format_targets(formats, outputs):
-        to_terminal = target == "-" and sys.stdout.isatty()
         if RUN_FORMATS[fmt] == "showback":  # it needs the policy and the cost model, not only the result
             text = render("showback", fmt, app.showback(result, policy, prices, min_allocation=min_allocation))
         else:
-            text = render("findings", fmt, result, color=to_terminal, sort=sort, docs_url=docs_url)
+            text = render("findings", fmt, result, color=use_color(color, target), sort=sort, docs_url=docs_url,
+                          compact=compact)
         write_output(text, target)
     status = engine.exit_status(result, fail_on)
     status = max(status, allocation_gate(result.summary.allocation["coverage_pct_usd"], min_allocation))
     raise click.exceptions.Exit(status)
 
 
+def use_color(mode: str, target: str, environ=os.environ, stream=None) -> bool:
+    """--color always|never; auto: colour on a terminal only, and never with NO_COLOR set to
+    anything (no-color.org) or TERM=dumb. Files never get colour unless asked."""
+    if mode != "auto":
+        return mode == "always"
+    if target != "-" or environ.get("NO_COLOR") or environ.get("TERM") == "dumb":
+        return False
+    return (stream or sys.stdout).isatty()
+
+
 def write_output(text: str, target: str) -> None:
     """A rendered report to stdout ('-') or to a file; a file that cannot be written is bad input."""
     if target == "-":
-        click.echo(text, nl=False)
+        # colour was decided already (use_color); click would strip it again off a terminal
+        click.echo(text, nl=False, color=True)
         return
     try:
         Path(target).write_text(text, encoding="utf-8")

@@ -17,11 +17,9 @@ from tagcheck.cli.output import finish, load_policy
 @output_options
 @click.option("--changed-only", is_flag=True,
               help="Only resources the plan creates, updates or replaces (skip no-op).")
-def plan_command(plan_file, formats, outputs, fail_on, sort, docs_url, min_allocation, baseline_path, write_baseline,
-                 policy_path, changed_only) -> None:
+def plan_command(plan_file, policy_path, formats, outputs, fail_on, sort, changed_only, **output) -> None:
     """Check a plan: the JSON of `terraform show -json PLANFILE`."""
     policy = load_policy(policy_path, plan_file if plan_file.exists() else Path("."))
     with bad_input():
         collected = app.collect_plan(plan_file, changed_only=changed_only, policy=policy)
-    finish(collected, policy, formats, outputs, fail_on, sort, baseline_path=baseline_path,
-           write_baseline=write_baseline, docs_url=docs_url, min_allocation=min_allocation)
+    finish(collected, policy, formats, outputs, fail_on, sort, **output)

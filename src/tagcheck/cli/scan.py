@@ -29,8 +29,8 @@ from tagcheck.cli.output import finish, load_policy
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the parse cache.")
 @click.option("--max-file-size", type=click.FloatRange(min=0), envvar="TAGCHECK_MAX_FILE_MB", metavar="MB",
               help="Files larger than this are reported (TC001) instead of parsed; 0: no limit. Default: 2.")
-def scan(paths, formats, outputs, fail_on, sort, docs_url, min_allocation, baseline_path, write_baseline, policy_path,
-         var_files, variables, workspace, diff_base, jobs, cache_dir, no_cache, max_file_size) -> None:
+def scan(paths, policy_path, formats, outputs, fail_on, sort, var_files, variables, workspace, diff_base, jobs, cache_dir,
+         no_cache, max_file_size, **output) -> None:
     """Check Terraform code (.tf, .tf.json) in PATHS (directories or files; default: .)."""
     paths = list(paths) or [Path(".")]
     with bad_input():
@@ -41,5 +41,4 @@ def scan(paths, formats, outputs, fail_on, sort, docs_url, min_allocation, basel
     with bad_input():
         collected = app.collect_terraform(paths, inputs, cache=cache, jobs=jobs or os.cpu_count() or 1,
                                           max_file_bytes=limit, diff_base=diff_base, policy=policy)
-    finish(collected, policy, formats, outputs, fail_on, sort, baseline_path=baseline_path,
-           write_baseline=write_baseline, docs_url=docs_url, min_allocation=min_allocation)
+    finish(collected, policy, formats, outputs, fail_on, sort, **output)

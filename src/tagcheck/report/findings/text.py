@@ -1,5 +1,9 @@
 """The terminal format: findings grouped by file, ``file:line`` first so terminals and
-editors make it clickable, colour only when asked (the CLI asks on a TTY), one summary line.
+editors make it clickable, colour only when asked (the CLI decides: a TTY, no ``NO_COLOR``, not
+``TERM=dumb``, or ``--color``), a table of findings by rule, one summary line.
+
+On a colour terminal the severity is coloured and the resource address is bold — it is what
+the reader looks for — while fixes are dimmed. ``compact``: one line per finding, no fixes.
 
 Every string from the code or the account passes through ``terminal_safe``: a tag value
 cannot move the cursor, change colours or reverse the text on the reader's screen.
@@ -19,9 +23,10 @@ _BOLD, _DIM, _RESET = "\x1b[1m", "\x1b[2m", "\x1b[0m"
 
 
 def render(result: RunResult, *, color: bool = False, show_fix: bool = True, sort: str = "location",
-           **_options: Any) -> str:
+           compact: bool = False, **_options: Any) -> str:
     """``sort="cost"``: one list, the most expensive resources' findings first."""
     paint = _painter(color)
+    show_fix = show_fix and not compact
     out: list[str] = []
     if sort == "cost":
         ranked = sorted(result.findings, key=lambda f: (-(f.monthly_cost_usd or 0), -(f.monthly_saving_usd or 0)))
@@ -34,6 +39,7 @@ def render(result: RunResult, *, color: bool = False, show_fix: bool = True, sor
             for finding in group:
                 out.extend(_finding_lines(finding, paint, show_fix))
             out.append("")
+    out.extend(rule_table(result))
     out.append(summary_line(result))
     cost = cost_line(result)
     if cost:
@@ -59,7 +65,7 @@ def _finding_lines(finding: Finding, paint, show_fix: bool) -> list[str]:
     where = location_label(finding)
     severity = paint(_COLOURS[finding.severity], finding.severity.value)
     shown_address = finding.resource and finding.resource.address != where
-    subject = f" {paint(_DIM, one_line(finding.resource.address))}" if shown_address else ""
+    subject = f" {paint(_BOLD, one_line(finding.resource.address))}" if shown_address else ""
     lines = [f"  {terminal_safe(where)}: {severity} {finding.rule}{subject}: {one_line(finding.message)}"]
     if finding.monthly_cost_usd is not None:
         cost = f"${finding.monthly_cost_usd:,.2f}/mo"
@@ -71,21 +77,46 @@ def _finding_lines(finding: Finding, paint, show_fix: bool) -> list[str]:
     return lines
 
 
+def _plural(count: int, one: str, many: str) -> str:
+    return f"{count} {one if count == 1 else many}"
+
+
+def rule_table(result: RunResult) -> list[str]:
+    """Findings by rule, the costliest first: count, and the monthly dollars of the resources
+    they are on (each resource once per rule). Nothing when there are no findings."""
+    rows: dict[str, list] = {}
+    for finding in result.findings:
+        row = rows.setdefault(finding.rule, [0, 0.0, set(), finding.severity.value])
+        row[0] += 1
+        subject = finding.resource.identity if finding.resource else None
+        if finding.monthly_cost_usd and subject not in row[2]:
+            row[2].add(subject)
+            row[1] += finding.monthly_cost_usd
+    if not rows:
+        return []
+    ordered = sorted(rows.items(), key=lambda kv: (-kv[1][1], -kv[1][0], kv[0]))
+    lines = [f"{'rule':<8}{'severity':<10}{'findings':>9}{'resources $/mo':>16}"]
+    for rule, (count, dollars, _, severity) in ordered:
+        lines.append(f"{rule:<8}{severity:<10}{count:>9}{(f'${dollars:,.2f}' if dollars else '-'):>16}")
+    return lines + [""]
+
+
 def summary_line(result: RunResult) -> str:
     summary = result.summary
     counts = summary.findings_by_severity
     total = sum(counts.values())
     parts = [f"{counts.get(s.value, 0)} {s.value}{'s' if counts.get(s.value, 0) != 1 and s != Severity.INFO else ''}"
              for s in Severity]
-    line = f"{total} finding{'s' if total != 1 else ''} ({', '.join(parts)}) in {summary.resources} resources"
+    line = f"{total} finding{'s' if total != 1 else ''} ({', '.join(parts)}) in {_plural(summary.resources, 'resource', 'resources')}"
     if summary.suppressed:
         line += f"; {summary.suppressed} suppressed"
     scan = summary.scan
-    for key, label in (("skipped_unchanged", "{} unchanged resources skipped"),
-                       ("baselined", "{} findings hidden by the baseline"),
-                       ("skipped_deleted", "{} resources the plan deletes skipped")):
+    for key, one, many in (("skipped_unchanged", "unchanged resource skipped", "unchanged resources skipped"),
+                           ("baselined", "finding hidden by the baseline", "findings hidden by the baseline"),
+                           ("skipped_deleted", "resource the plan deletes skipped",
+                            "resources the plan deletes skipped")):
         if scan.get(key):
-            line += "; " + label.format(scan[key])
+            line += "; " + _plural(scan[key], one, many)
     zero = (scan.get("zero_instances") or {}).get("count")
     if zero:  # nothing of them was checked: never silent (the JSON lists them with their expression)
         workspace = scan.get("workspace")
@@ -93,7 +124,8 @@ def summary_line(result: RunResult) -> str:
         line += f"; {zero} resource or module block{'s' if zero != 1 else ''} with zero instances{at} (count/for_each)"
     fixed = (summary.baseline or {}).get("fixed") or []
     if fixed:
-        line += f"; {len(fixed)} baseline entries no longer occur (rewrite it with --write-baseline to shrink it)"
+        line += (f"; {_plural(len(fixed), 'baseline entry no longer occurs', 'baseline entries no longer occur')}"
+                 " (rewrite it with --write-baseline to shrink it)")
     allocation = summary.allocation
     if allocation.get("taggable_resources"):
         line += (f"; {allocation['fully_tagged']}/{allocation['taggable_resources']} taggable resources fully tagged "
