@@ -1,7 +1,9 @@
 """Command line: the only package that reads argv, the environment and the terminal.
 
 Exit status (DESIGN.md §3): 0 nothing at or above ``--fail-on``; 1 findings at or above
-it; 2 bad input (usage, policy file, unreadable path); 3 internal error.
+it; 2 bad input (usage, policy file, unreadable path); 3 internal error; 130 interrupted
+(Ctrl-C). Writing a baseline (``--write-baseline``) exits 0: the findings it records are
+the accepted state, not a failure.
 
 One module per command (scan, plan, aws, report, meta: rules/explain/init), click glue
 only: what a command does is in ``tagcheck.app``. Start-up matters (pre-commit): the group
@@ -18,7 +20,7 @@ from typing import Sequence
 import click
 
 from tagcheck import __version__
-from tagcheck.cli.errors import EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_INTERNAL, EXIT_OK, BadInput
+from tagcheck.cli.errors import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, BadInput
 
 # command name → "module:attribute" of its click command
 COMMANDS = {
@@ -77,9 +79,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except click.ClickException as exc:  # usage errors and BadInput
         exc.show()
         return EXIT_BAD_INPUT if not isinstance(exc, BadInput) else exc.exit_code
-    except click.exceptions.Abort:
-        click.echo("tagcheck: aborted", err=True)
-        return EXIT_FINDINGS
+    except (click.exceptions.Abort, KeyboardInterrupt):  # click turns Ctrl-C into Abort
+        click.echo("tagcheck: interrupted", err=True)
+        return EXIT_INTERRUPTED
     except BrokenPipeError:
         return EXIT_OK
     except Exception:  # anything else is a bug: say so, keep the traceback for the report

@@ -14,8 +14,9 @@ def rules_command() -> None:
     """List every rule: id, default severity, lever, summary."""
     from tagcheck.rules import ALL_RULES
 
+    width = max(len(rule.id) for rule in ALL_RULES)
     for rule in ALL_RULES:
-        click.echo(f"{rule.id}  {rule.severity.value:<7}  {rule.lever.value:<11}  {rule.name}: {rule.summary}")
+        click.echo(f"{rule.id:<{width}}  {rule.severity.value:<7}  {rule.lever.value:<11}  {rule.name}: {rule.summary}")
 
 
 @click.command("explain")

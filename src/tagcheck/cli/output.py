@@ -40,7 +40,7 @@ def finish(collected: app.Collected, policy, formats, outputs, fail_on, sort="lo
             text = render("findings", fmt, result, color=use_color(color, target), sort=sort, docs_url=docs_url,
                           compact=compact)
         write_output(text, target)
-    status = engine.exit_status(result, fail_on)
+    status = 0 if write_baseline else engine.exit_status(result, fail_on)  # recorded: accepted, not failed
     status = max(status, allocation_gate(result.summary.allocation["coverage_pct_usd"], min_allocation))
     raise click.exceptions.Exit(status)
 
@@ -97,6 +97,10 @@ def format_targets(formats: Sequence[str], outputs: Sequence[str]) -> list[tuple
         pairs = [["text", outputs[0] if outputs else "-"]]
     if sum(1 for _, t in pairs if t == "-") > 1:
         raise BadInput("several formats to stdout: give all but one of them an --output FILE")
+    files = [os.path.realpath(t) for _, t in pairs if t != "-"]
+    twice = next((t for t in files if files.count(t) > 1), None)
+    if twice is not None:
+        raise BadInput(f"--output {twice} is given to two formats: one would overwrite the other")
     return [(f, t) for f, t in pairs]
 
 

@@ -27,10 +27,11 @@ from tagcheck.cli.output import finish, load_policy
 @click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path),
               help="Parse cache directory (default: $XDG_CACHE_HOME/tagcheck).")
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the parse cache.")
+@click.option("--allow-empty", is_flag=True, help="Exit 0 when PATHS hold no Terraform file (default: bad input, exit 2).")
 @click.option("--max-file-size", type=click.FloatRange(min=0), envvar="TAGCHECK_MAX_FILE_MB", metavar="MB",
               help="Files larger than this are reported (TC001) instead of parsed; 0: no limit. Default: 2.")
 def scan(paths, policy_path, formats, outputs, fail_on, sort, var_files, variables, workspace, diff_base, jobs, cache_dir,
-         no_cache, max_file_size, **output) -> None:
+         no_cache, allow_empty, max_file_size, **output) -> None:
     """Check Terraform code (.tf, .tf.json) in PATHS (directories or files; default: .)."""
     paths = list(paths) or [Path(".")]
     with bad_input():
@@ -40,5 +41,6 @@ def scan(paths, policy_path, formats, outputs, fail_on, sort, var_files, variabl
     limit = None if max_file_size is None else (0 if max_file_size == float("inf") else int(max_file_size * 2**20))
     with bad_input():
         collected = app.collect_terraform(paths, inputs, cache=cache, jobs=jobs or os.cpu_count() or 1,
-                                          max_file_bytes=limit, diff_base=diff_base, policy=policy)
+                                          max_file_bytes=limit, diff_base=diff_base, policy=policy,
+                                          allow_empty=allow_empty)
     finish(collected, policy, formats, outputs, fail_on, sort, **output)
