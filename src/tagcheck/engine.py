@@ -72,13 +72,13 @@ def pricebook_for(policy):
     from tagcheck.catalog.prices import PriceBook, default_pricebook, load_overrides
     from pathlib import Path
 
-    cost = dict(policy.cost or {})
-    if not cost.get("prices") and not cost.get("spot_discount"):
+    cost = policy.cost_settings
+    if not cost.prices and not cost.spot_discount:
         return default_pricebook()
     base_dir = Path(policy.source).parent if policy.source else None
-    overrides = dict(load_overrides(cost["prices"], base_dir)) if cost.get("prices") else {}
-    if cost.get("spot_discount"):
-        overrides["spot_discount"] = {**overrides.get("spot_discount", {}), **cost["spot_discount"]}
+    overrides = dict(load_overrides(cost.prices, base_dir)) if cost.prices else {}
+    if cost.spot_discount:
+        overrides["spot_discount"] = {**overrides.get("spot_discount", {}), **cost.spot_discount}
     return PriceBook(overrides)
 
 

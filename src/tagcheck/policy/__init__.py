@@ -32,7 +32,13 @@ design leaves open, made here:
 - **environments.production** defaults to ``prod, production``; ``non_production``
   has no default of its own (the baseline sets ``dev, test, sandbox``).
 
-Importing this package imports yaml but not jsonschema and never boto3.
+- **Typed sections**: ``Policy.governance_settings`` (:class:`Governance`) and
+  ``Policy.cost_settings`` (:class:`CostSettings`) are built once, after validation and
+  merging, with every default on the dataclass; rules and the engine read these.
+  ``Policy.governance`` / ``Policy.cost`` stay the merged mappings as written.
+
+Importing this package imports neither yaml (read when a policy text is not in the
+cache) nor jsonschema, and never boto3.
 """
 
 from .errors import PolicyError
@@ -45,7 +51,7 @@ from .loader import (
     load_policy,
     shipped_policy_names,
 )
-from .model import AllowedValues, IgnoreEntry, Policy, RuleConfig
+from .model import AllowedValues, CostSettings, Governance, IgnoreEntry, Policy, RuleConfig
 from .starter import starter_policy_text
 from .validate import policy_schema
 
@@ -54,6 +60,8 @@ __all__ = [
     "POLICY_FILENAMES",
     "SHIPPED_POLICIES_DIR",
     "AllowedValues",
+    "CostSettings",
+    "Governance",
     "IgnoreEntry",
     "Policy",
     "PolicyError",

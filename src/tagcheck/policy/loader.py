@@ -10,7 +10,7 @@ from typing import Any, Mapping
 
 from .errors import PolicyError
 from .merge import EMPTY_LAYER, PolicyLayer, merge_layers
-from .model import AllowedValues, IgnoreEntry, Policy, RuleConfig
+from .model import AllowedValues, CostSettings, Governance, IgnoreEntry, Policy, RuleConfig
 from .consistency import check_merge
 from .validate import RULE_KEYS, raise_first, validate_document
 from .yamldoc import KeyPath, YamlDocument
@@ -206,7 +206,35 @@ def build_policy(layer: PolicyLayer, source: str | None) -> Policy:
         ignores=layer.ignores,
         cost=settings.get("cost", {}),
         files=layer.files,
+        governance_settings=_governance(settings.get("governance", {})),
+        cost_settings=_cost(settings.get("cost", {})),
     )
+
+
+# The typed sections pass only the keys a file sets, so the defaults stay on the
+# dataclasses (model.py) and are written nowhere else.
+
+def _governance(section: Mapping[str, Any]) -> Governance:
+    given: dict[str, Any] = {}
+    if "regions" in section:
+        given["regions"] = tuple(section["regions"])
+    for key in ("allowed_instance_families", "prohibited_types"):
+        if key in section:
+            given[key] = {env: tuple(items) for env, items in section[key].items()}
+    non_production = section.get("non_production", {})
+    for key in ("max_instance_size", "schedule_tag"):
+        if key in non_production:
+            given[key] = non_production[key]
+    return Governance(**given)
+
+
+def _cost(section: Mapping[str, Any]) -> CostSettings:
+    given: dict[str, Any] = {}
+    if "prices" in section:
+        given["prices"] = section["prices"]  # a path or a mapping: pricebook_for reads either
+    if "spot_discount" in section:
+        given["spot_discount"] = dict(section["spot_discount"])
+    return CostSettings(**given)
 
 
 def _allowed_values(spec: list[str] | dict[str, str]) -> AllowedValues:

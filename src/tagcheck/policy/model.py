@@ -76,12 +76,62 @@ class IgnoreEntry:
 
 
 @dataclass(frozen=True)
+class Governance:
+    """The ``governance:`` section, typed; every default lives here.
+
+    ``governance.non_production`` is flattened into ``max_instance_size`` and
+    ``schedule_tag`` (one class per section keeps import time down).
+    """
+
+    # governance.regions: where resources may live; empty: anywhere (GOV101 is silent).
+    regions: tuple[str, ...] = ()
+    # governance.allowed_instance_families: environment -> families allowed there (GOV102);
+    # an environment not listed allows every family.
+    allowed_instance_families: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # governance.prohibited_types: environment -> Terraform resource types not allowed there (GOV103).
+    prohibited_types: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # governance.non_production.max_instance_size: the largest size outside production;
+    # None: no cap (COST201 is silent).
+    max_instance_size: str | None = None
+    # governance.non_production.schedule_tag: the tag that is evidence of an off-hours
+    # schedule. None: no tag counts as evidence (COST202 looks only at ASG schedules,
+    # COST211 is silent) -- deliberately not "schedule", see DEFAULT_SCHEDULE_TAG.
+    schedule_tag: str | None = None
+
+    # The tag COST202's advice names when the policy names none (the rule's former
+    # ``or "schedule"`` fallback). Advice only: it never makes a tag count as evidence.
+    DEFAULT_SCHEDULE_TAG = "schedule"
+
+    @property
+    def suggested_schedule_tag(self) -> str:
+        """The tag to tell the user to add: the policy's ``schedule_tag``, else ``schedule``."""
+        return self.schedule_tag or self.DEFAULT_SCHEDULE_TAG
+
+
+@dataclass(frozen=True)
+class CostSettings:
+    """The ``cost:`` section, typed; every default lives here."""
+
+    # cost.prices: negotiated rates over the shipped catalogue -- a mapping in the
+    # catalogue's shape, or a path (YAML/JSON) resolved against the policy file's directory
+    # (see engine.pricebook_for). None (or empty): the shipped catalogue as is.
+    prices: str | Mapping[str, Any] | None = None
+    # cost.spot_discount: instance family (or "default") -> fraction spot saves; empty: the
+    # catalogue's own.
+    spot_discount: Mapping[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class Policy:
     """A validated policy with every ``extends`` merged in.
 
-    ``governance`` and ``cost`` are the validated mappings as written (plain dicts and
-    lists); treat them as read-only. ``files`` lists every file merged into this policy,
-    bases first, the shipped ones included (a cache key for "did the policy change").
+    Readers use the typed sections: ``governance_settings`` (:class:`Governance`) and
+    ``cost_settings`` (:class:`CostSettings`), built once by the loader with their
+    defaults. ``governance`` and ``cost`` are the same sections as written (plain dicts
+    and lists, only the keys the files set), kept for callers that show or compare the
+    policy as written; treat them as read-only, and do not read settings from them.
+    ``files`` lists every file merged into this policy, bases first, the shipped ones
+    included (a cache key for "did the policy change").
     """
 
     source: str | None
@@ -96,6 +146,8 @@ class Policy:
     ignores: tuple[IgnoreEntry, ...] = ()
     cost: Mapping[str, Any] = field(default_factory=dict)
     files: tuple[str, ...] = ()
+    governance_settings: Governance = Governance()
+    cost_settings: CostSettings = CostSettings()
 
     def rule_config(self, rule_id: str) -> RuleConfig:
         return self.rules.get(rule_id) or RuleConfig()
