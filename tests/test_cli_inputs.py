@@ -48,3 +48,12 @@ def test_aws_help_shows_no_internal_docstring(capsys):
     assert main(["aws", "--help"]) == 0
     out = capsys.readouterr().out
     assert "_output_options" not in out and "``" not in out
+
+
+def test_demo_without_moto_says_how_to_get_it(monkeypatch, capsys):
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "moto" else real(name, *a))
+    assert main(["aws", "--demo"]) == 2
+    assert "pip install 'tagcheck[demo]'" in capsys.readouterr().err

@@ -145,6 +145,10 @@ def collect_live(policy_path: Path | None, *, profile=None, regions=(), all_regi
                            max_workers=max_workers, metrics_days=cpu_window_days(policy), cost_explorer=cost_explorer,
                            cost_tag_keys=tuple(policy.required))
     if demo:
+        import importlib.util
+
+        if importlib.util.find_spec("moto") is None:
+            raise BadInput("--demo needs moto, which is not installed: pip install 'tagcheck[demo]'")
         from tagcheck.sources.aws.demo import REGIONS, demo_account
 
         options.regions = options.regions or REGIONS

@@ -126,7 +126,9 @@ def caller_account(session: AccountSession | boto3.Session, region: str, config:
             sts = session.client("sts", region_name=region, config=config)
         return sts.get_caller_identity()["Account"]
     except (NoCredentialsError, NoRegionError) as exc:
-        raise AuditInputError(f"no usable AWS credentials: {exc}") from None
+        raise AuditInputError(f"no usable AWS credentials: {exc}; name a profile with --profile NAME (or set "
+                              "AWS_PROFILE / AWS_ACCESS_KEY_ID), or try the simulated account: tagcheck aws --demo"
+                              ) from None
     except ClientError as exc:
         raise AuditInputError(f"cannot identify the AWS account (sts:GetCallerIdentity): {exc}") from None
     except BotoCoreError as exc:
