@@ -57,3 +57,13 @@ def test_demo_without_moto_says_how_to_get_it(monkeypatch, capsys):
     monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "moto" else real(name, *a))
     assert main(["aws", "--demo"]) == 2
     assert "pip install 'tagcheck[demo]'" in capsys.readouterr().err
+
+
+def test_max_comment_chars_reaches_the_markdown(capsys):
+    example = Path(__file__).resolve().parents[1] / "examples" / "terraform"
+    assert main(["scan", str(example), "--no-cache", "--fail-on", "never", "-f", "markdown"]) == 0
+    full = capsys.readouterr().out
+    assert main(["scan", str(example), "--no-cache", "--fail-on", "never", "-f", "markdown",
+                 "--max-comment-chars", "2500"]) == 0
+    short = capsys.readouterr().out
+    assert len(short) <= 2500 < len(full) and "more (the JSON or SARIF report lists them all)" in short

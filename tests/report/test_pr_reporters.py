@@ -308,8 +308,15 @@ def test_markdown_title_counts_and_findings_order(example_result):
                                     f"{counts['info']} info")
     assert "**Possible saving:**" in text and "**Unallocated:**" in text
     rows = _tables(text)[1][2:]
+    rules = [row.split(" | ")[1] for row in rows]
     costs = [float(row.split(" | ")[5].replace("\\$", "").replace(",", "") or 0) for row in rows]
-    assert costs == sorted(costs, reverse=True)
+    groups = list(dict.fromkeys(rules))
+    assert rules == sorted(rules, key=groups.index)  # grouped by rule
+    totals = [sum(c for r, c in zip(rules, costs) if r == g) for g in groups]
+    assert totals == sorted(totals, reverse=True)  # the rule with the most dollars first
+    for group in groups:  # and within a rule the costliest first
+        mine = [c for r, c in zip(rules, costs) if r == group]
+        assert mine == sorted(mine, reverse=True)
 
 
 def test_markdown_caps_the_findings_table(example_result):
@@ -352,3 +359,42 @@ def test_no_findings_is_an_empty_list_on_the_key_line():
     assert '  "findings": [],' in text.splitlines()
     assert json.loads(text)["summary"] == Summary().to_json()
     assert text == json.dumps(json.loads(text), indent=2, ensure_ascii=False) + "\n"
+
+
+def _many(count: int, long: str) -> RunResult:
+    findings = []
+    for i in range(count):
+        resource = _resource(f"aws_instance.i{i:05}", file=f"dir/{i}.tf")
+        findings.append(_finding(f"TAG00{1 + i % 6}", Severity.ERROR, resource, f"missing {long}",
+                                 fix=f"tags = {{ team = \"{long}\" }}", monthly_cost_usd=float(i % 97)))
+    return RunResult(findings=tuple(findings), resources=(), summary=Summary(resources=count))
+
+
+@pytest.mark.parametrize("count, long", [(5_000, "x"), (300, "y" * 20_000)])
+def test_markdown_comment_fits_whatever_the_input(count, long):
+    text = render("markdown", _many(count, long))
+    assert len(text) <= 60_000
+    rows = _tables(text)[1][2:]
+    assert rows and f"…and {count - len(rows)} more" in text
+    assert text.count("<pre>") == len(rows)  # fixes only for the rows shown
+    assert text.rstrip().endswith("</details>")
+
+
+def test_markdown_max_chars_is_the_limit():
+    result = _many(2_000, "z")
+    small = render("markdown", result, max_chars=8_000)
+    assert len(small) <= 8_000 and len(_tables(small)[1]) < len(_tables(render("markdown", result))[1])
+
+
+def test_markdown_of_a_generated_1000_file_repository_fits(tmp_path):
+    import sys
+
+    sys.path.insert(0, str(HERE.parents[1] / "bench"))
+    from gen_corpus import generate
+
+    generate(1000, tmp_path / "corpus")
+    scanned = scan([tmp_path / "corpus"], cwd=tmp_path / "corpus", jobs=2)
+    result = engine.run(scanned.resources, scanned.problems, load_policy(start=tmp_path / "corpus"))
+    assert len(result.findings) > 500  # the corpus carries deliberate mistakes
+    text = render("markdown", result)
+    assert len(text) <= 60_000 and "more (the JSON or SARIF report lists them all)" in text

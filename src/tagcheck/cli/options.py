@@ -36,7 +36,7 @@ def min_allocation_option(fn):
 def output_options(fn):
     """What scan, plan and aws write, and when they fail: policy_path, formats, outputs,
     fail_on and sort by name; the others (baseline_path, write_baseline, min_allocation,
-    docs_url, color, compact) are passed on to ``cli.output.finish`` as they are."""
+    docs_url, color, compact, max_comment_chars) are passed on to ``cli.output.finish`` as they are."""
     return _apply(fn, [
         policy_option,
         fail_on_option("error"),
@@ -52,6 +52,8 @@ def output_options(fn):
         click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
                      help="Colour in text output: auto is on a terminal only, and off with NO_COLOR or TERM=dumb."),
         click.option("--compact", is_flag=True, help="Text output: one line per finding, no fix blocks."),
+        click.option("--max-comment-chars", type=click.IntRange(1_000), metavar="N",
+                     help="Markdown output (a PR comment): at most N characters (default 60,000; GitHub takes 65,536)."),
         click.option("--format", "-f", "formats", multiple=True, type=click.Choice(sorted(RUN_FORMATS)),
                      help="Output format; repeat with --output for several."),
         click.option("--output", "-o", "outputs", multiple=True, type=click.Path(dir_okay=False),

@@ -1,8 +1,12 @@
-"""A pull-request comment in GitHub-flavoured Markdown.
+"""A pull-request comment in GitHub-flavoured Markdown, shaped to be posted.
 
-A title with the counts, a table of counts by lever and severity, the cost and allocation
-figures, the findings (most expensive first, then most severe) capped at ``max_rows``, and
-the fixes in a collapsible ``<details>`` block.
+A title with the counts, the cost and allocation figures, a table of counts by lever and
+severity, then the top findings by dollars grouped by rule (the costliest rule first; within
+a rule the costliest resource first), the fixes of those rows only in a collapsible
+``<details>`` block, and "…and N more" pointing at the full report. GitHub refuses a comment
+over 65,536 characters, so the whole text stays under ``max_chars`` (default 60,000,
+``--max-comment-chars``) whatever the input: rows are added while they fit, a cell keeps at
+most :data:`MAX_CELL` characters and a fix :data:`MAX_FIX`.
 
 Every value from the code or the account goes through ``markdown_cell`` (tables, inline
 text) or ``html_text`` (inside ``<pre>``/``<summary>``): it renders as literal text, cannot
@@ -23,18 +27,25 @@ PLURAL = {Severity.ERROR: "errors", Severity.WARNING: "warnings", Severity.INFO:
 SINGULAR = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "info"}
 
 
+DEFAULT_MAX_CHARS = 60_000
+MAX_CELL = 300
+MAX_FIX = 1_500
+_FOOTER_RESERVE = 200  # the "…and N more" line and the closing tags
+
+
 def render(result: RunResult, *, max_rows: int | None = 50, docs_url: str | None = None, show_fix: bool = True,
-           title: str = "tagcheck", **_options: Any) -> str:
-    """``max_rows``: findings shown in the table (None: all); ``docs_url``: link rule ids to
-    ``{docs_url}#{rule id in lower case}``; ``show_fix``: add the ``<details>`` block of fixes;
-    ``title``: the first word of the heading (e.g. to tell several comments apart)."""
+           title: str = "tagcheck", max_chars: int | None = None, **_options: Any) -> str:
+    """``max_rows``: findings shown in the table (None: as many as fit); ``docs_url``: link
+    rule ids to ``{docs_url}#{rule id in lower case}``; ``show_fix``: add the ``<details>``
+    block of fixes; ``title``: the first word of the heading (e.g. to tell several comments
+    apart); ``max_chars``: the most characters the comment may have (None: 60,000)."""
+    budget = max_chars or DEFAULT_MAX_CHARS
     out: list[str] = [_title(result, title), ""]
     out.extend(_overview(result))
     if result.findings:
         out.extend(_lever_table(result.findings))
-        out.extend(_findings_table(result.findings, max_rows, docs_url))
-        if show_fix:
-            out.extend(_fixes(result.findings))
+        head = "\n".join(out)
+        out.extend(_findings(result.findings, max_rows, docs_url, show_fix, budget - len(head) - _FOOTER_RESERVE))
     return "\n".join(out).rstrip("\n") + "\n"
 
 
@@ -108,38 +119,64 @@ def _rule(rule: str, docs_url: str | None) -> str:
     return markdown_cell(rule)
 
 
-def _findings_table(findings: tuple[Finding, ...], max_rows: int | None, docs_url: str | None) -> list[str]:
-    rows = ranked(findings)
-    shown = rows if max_rows is None else rows[:max(0, max_rows)]
-    lines = ["| severity | rule | resource | location | message | \\$/mo | saving/mo |",
-             "| --- | --- | --- | --- | --- | ---: | ---: |"]
-    for f in shown:
-        cells = [
-            f.severity.value,
-            _rule(f.rule, docs_url),
-            markdown_cell(f.resource.address) if f.resource else "",
-            markdown_cell(location_label(f)),
-            markdown_cell(f.message),
-            _usd(f.monthly_cost_usd) if f.monthly_cost_usd is not None else "",
-            _usd(f.monthly_saving_usd) if f.monthly_saving_usd else "",
-        ]
-        lines.append("| " + " | ".join(cells) + " |")
-    if len(rows) > len(shown):
-        lines += ["", f"…and {len(rows) - len(shown)} more"]
-    return lines + [""]
+def by_rule(findings: tuple[Finding, ...]) -> list[Finding]:
+    """Grouped by rule, the rule with the most dollars first; within a rule, :func:`ranked`."""
+    dollars: Counter = Counter()
+    for f in findings:
+        dollars[f.rule] += f.monthly_cost_usd or 0
+    order = {rule: i for i, rule in enumerate(sorted(dollars, key=lambda r: (-dollars[r], r)))}
+    return sorted(ranked(findings), key=lambda f: order[f.rule])
 
 
-def _fixes(findings: tuple[Finding, ...]) -> list[str]:
-    with_fix = [f for f in ranked(findings) if f.fix]
-    if not with_fix:
-        return []
-    lines = ["<details>", f"<summary>Fixes ({len(with_fix)})</summary>", ""]
-    for f in with_fix:
-        subject = f" {markdown_cell(f.resource.address)}" if f.resource else ""
-        where = location_label(f)
-        lines.append(f"**{markdown_cell(f.rule)}**{subject}" + (f" ({markdown_cell(where)})" if where else ""))
-        lines.append("")
-        lines.append(f"<pre>{html_text(f.fix)}</pre>")
-        lines.append("")
-    lines.append("</details>")
-    return lines + [""]
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def _row(f: Finding, docs_url: str | None) -> str:
+    cells = [
+        f.severity.value,
+        _rule(f.rule, docs_url),
+        markdown_cell(_clip(f.resource.address, MAX_CELL)) if f.resource else "",
+        markdown_cell(_clip(location_label(f), MAX_CELL)),
+        markdown_cell(_clip(f.message, MAX_CELL)),
+        _usd(f.monthly_cost_usd) if f.monthly_cost_usd is not None else "",
+        _usd(f.monthly_saving_usd) if f.monthly_saving_usd else "",
+    ]
+    return "| " + " | ".join(cells) + " |"
+
+
+def _fix(f: Finding) -> list[str]:
+    subject = f" {markdown_cell(_clip(f.resource.address, MAX_CELL))}" if f.resource else ""
+    where = location_label(f)
+    heading = f"**{markdown_cell(f.rule)}**{subject}" + (f" ({markdown_cell(_clip(where, MAX_CELL))})" if where else "")
+    return [heading, "", f"<pre>{html_text(_clip(f.fix, MAX_FIX))}</pre>", ""]
+
+
+def _findings(findings: tuple[Finding, ...], max_rows: int | None, docs_url: str | None, show_fix: bool,
+              budget: int) -> list[str]:
+    """The table and the fixes of its rows, as many rows as fit in ``budget`` characters."""
+    header = ["| severity | rule | resource | location | message | \\$/mo | saving/mo |",
+              "| --- | --- | --- | --- | --- | ---: | ---: |"]
+    fixes_open = ["<details>", "<summary>Fixes ({count})</summary>", ""]
+    used = sum(len(line) + 1 for line in header) + (sum(len(x) + 1 for x in fixes_open) + 20 if show_fix else 0)
+    rows: list[str] = []
+    fixes: list[str] = []
+    candidates = by_rule(findings)
+    limit = len(candidates) if max_rows is None else max(0, max_rows)
+    for f in candidates[:limit]:
+        row = _row(f, docs_url)
+        fix = _fix(f) if show_fix and f.fix else []
+        cost = len(row) + 1 + sum(len(line) + 1 for line in fix)
+        if used + cost > budget:
+            break
+        used += cost
+        rows.append(row)
+        fixes.extend(fix)
+    lines = header + rows
+    if len(rows) < len(candidates):
+        lines += ["", f"…and {len(candidates) - len(rows)} more (the JSON or SARIF report lists them all)"]
+    lines.append("")
+    if fixes:
+        count = sum(1 for line in fixes if line.startswith("<pre>"))
+        lines += [x.format(count=count) for x in fixes_open] + fixes + ["</details>", ""]
+    return lines
