@@ -67,3 +67,23 @@ def test_max_comment_chars_reaches_the_markdown(capsys):
                  "--max-comment-chars", "2500"]) == 0
     short = capsys.readouterr().out
     assert len(short) <= 2500 < len(full) and "more (the JSON or SARIF report lists them all)" in short
+
+
+def test_sarif_paths_are_relative_to_the_repository_root(tmp_path, monkeypatch, capsys):
+    import json
+
+    repo = tmp_path / "repo"
+    (repo / ".git").mkdir(parents=True)
+    infra = repo / "infra"
+    infra.mkdir()
+    (infra / "main.tf").write_text('resource "aws_sqs_queue" "q" {\n}\n')
+    monkeypatch.chdir(infra)  # a CI job with working-directory: infra
+
+    def uris(*extra: str) -> set[str]:
+        assert main(["scan", ".", "--no-cache", "--fail-on", "never", "-f", "sarif", *extra]) == 0
+        results = json.loads(capsys.readouterr().out)["runs"][0]["results"]
+        return {loc["physicalLocation"]["artifactLocation"]["uri"] for r in results for loc in r["locations"]
+                if "physicalLocation" in loc}
+
+    assert uris() == {"infra/main.tf"}
+    assert uris("--sarif-root", ".") == {"main.tf"}

@@ -96,6 +96,21 @@ def showback(result, policy, prices, **options) -> dict:
     return build(result, policy, CostModel(prices, result.resources), **options)
 
 
+def sarif_prefix(root: Path | None = None, cwd: Path | None = None) -> str:
+    """The working directory relative to ``root`` (default: the top of its git repository,
+    else itself) as a URI prefix ("infra/"), "" when they are the same or it lies outside."""
+    import os
+
+    from tagcheck.sources.terraform.moduledir import repository_top
+
+    cwd = (cwd or Path.cwd()).resolve()
+    root = (root.resolve() if root is not None else None) or repository_top(cwd) or cwd
+    relative = os.path.relpath(cwd, root)
+    if relative == "." or relative.startswith(".."):
+        return ""
+    return Path(relative).as_posix() + "/"
+
+
 def coverage_change(before: dict, after: dict) -> dict:
     """Coverage by dollars before and after; None where there were no priced dollars."""
     was = before["coverage_pct_usd"] if before.get("monthly_usd") else None

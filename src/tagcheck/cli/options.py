@@ -36,7 +36,7 @@ def min_allocation_option(fn):
 def output_options(fn):
     """What scan, plan and aws write, and when they fail: policy_path, formats, outputs,
     fail_on and sort by name; the others (baseline_path, write_baseline, min_allocation,
-    docs_url, color, compact, max_comment_chars) are passed on to ``cli.output.finish`` as they are."""
+    docs_url, sarif_root, color, compact, max_comment_chars) are passed on to ``cli.output.finish`` as they are."""
     return _apply(fn, [
         policy_option,
         fail_on_option("error"),
@@ -47,6 +47,8 @@ def output_options(fn):
         click.option("--write-baseline", type=click.Path(dir_okay=False, path_type=Path),
                      help="Record the current findings as the baseline in FILE."),
         min_allocation_option,
+        click.option("--sarif-root", type=click.Path(file_okay=False, path_type=Path), metavar="DIR",
+                     help="SARIF paths are relative to DIR (default: the git repository's top directory)."),
         click.option("--docs-url", envvar="TAGCHECK_DOCS_URL", metavar="URL",
                      help="Where the rule docs are published: SARIF helpUri and Markdown links use URL#rule-id."),
         click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,

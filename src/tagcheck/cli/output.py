@@ -17,7 +17,7 @@ from tagcheck.cli.errors import BadInput, bad_input
 def finish(collected: app.Collected, policy, formats, outputs, fail_on, sort="location", *,
            baseline_path: Path | None = None, write_baseline: Path | None = None, docs_url: str | None = None,
            min_allocation: float | None = None, color: str = "auto", compact: bool = False,
-           max_comment_chars: int | None = None) -> None:
+           max_comment_chars: int | None = None, sarif_root: Path | None = None) -> None:
     """Check what was collected, write every --format, exit with the status."""
     from tagcheck import engine
     from tagcheck.report import RUN_FORMATS, render
@@ -39,7 +39,8 @@ def finish(collected: app.Collected, policy, formats, outputs, fail_on, sort="lo
             text = render("showback", fmt, app.showback(result, policy, prices, min_allocation=min_allocation))
         else:
             text = render("findings", fmt, result, color=use_color(color, target), sort=sort, docs_url=docs_url,
-                          compact=compact, max_chars=max_comment_chars)
+                          compact=compact, max_chars=max_comment_chars,
+                          uri_prefix=app.sarif_prefix(sarif_root) if fmt == "sarif" else "")
         write_output(text, target)
     status = 0 if write_baseline else engine.exit_status(result, fail_on)  # recorded: accepted, not failed
     status = max(status, allocation_gate(result.summary.allocation["coverage_pct_usd"], min_allocation))

@@ -1,8 +1,10 @@
 """SARIF 2.1.0 (DESIGN.md §3): one run, every rule in the driver, one result per finding.
 
 Code-scanning services (GitHub, GitLab, Azure DevOps) read this. Results are located by
-file and line relative to ``%SRCROOT%`` (the directory the scan ran from), or, for live
-resources, by a logical location holding the ARN. ``partialFingerprints`` hash the
+file and line relative to ``%SRCROOT%`` — the repository's top directory, so that a job run
+in a subdirectory (``working-directory:``) still points at the right files: the CLI passes
+``uri_prefix``, the scan directory relative to that root (``--sarif-root`` to choose another)
+— or, for live resources, by a logical location holding the ARN. ``partialFingerprints`` hash the
 finding's fingerprint (rule | address | key), so an alert survives the resource moving in
 its file. Suppressed findings are included with a ``suppressions`` entry: ``inSource`` for
 an inline ``tagcheck:ignore`` comment, ``external`` for a policy ``ignore`` entry.
@@ -17,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import posixpath
 from pathlib import PurePosixPath, PureWindowsPath
 from typing import Any
 from urllib.parse import quote
@@ -32,21 +35,23 @@ FINGERPRINT = "tagcheck/v1"
 LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 
 
-def render(result: RunResult, *, docs_url: str | None = None, **_options: Any) -> str:
+def render(result: RunResult, *, docs_url: str | None = None, uri_prefix: str = "", **_options: Any) -> str:
     """``docs_url``: where the rule documentation lives; sets ``informationUri`` and each
-    rule's ``helpUri`` (``{docs_url}#{rule id in lower case}``)."""
-    return json.dumps(document(result, docs_url=docs_url), indent=2, ensure_ascii=True) + "\n"
+    rule's ``helpUri`` (``{docs_url}#{rule id in lower case}``). ``uri_prefix``: the scan
+    directory relative to ``%SRCROOT%`` (``"infra/"``), put before every relative path."""
+    return json.dumps(document(result, docs_url=docs_url, uri_prefix=uri_prefix), indent=2, ensure_ascii=True) + "\n"
 
 
-def document(result: RunResult, *, docs_url: str | None = None) -> dict:
+def document(result: RunResult, *, docs_url: str | None = None, uri_prefix: str = "") -> dict:
     rules = list(ALL_RULES)
     index = {rule.id: i for i, rule in enumerate(rules)}
     driver: dict[str, Any] = {"name": "tagcheck", "version": __version__}
     if docs_url:
         driver["informationUri"] = docs_url
     driver["rules"] = [rule_descriptor(rule, docs_url) for rule in rules]
-    results = [result_object(f, index) for f in sorted(result.findings, key=Finding.sort_key)]
-    results += [result_object(f, index, suppressed=True) for f in sorted(result.suppressed, key=Finding.sort_key)]
+    results = [result_object(f, index, uri_prefix=uri_prefix) for f in sorted(result.findings, key=Finding.sort_key)]
+    results += [result_object(f, index, suppressed=True, uri_prefix=uri_prefix)
+                for f in sorted(result.suppressed, key=Finding.sort_key)]
     run: dict[str, Any] = {"tool": {"driver": driver}, "results": results}
     run["properties"] = {"summary": _plain(result.summary.to_json())}
     return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
@@ -72,13 +77,14 @@ def _first_paragraph(text: str) -> str:
     return " ".join(text.split("\n\n", 1)[0].split())
 
 
-def result_object(finding: Finding, rule_index: dict[str, int], *, suppressed: bool = False) -> dict:
+def result_object(finding: Finding, rule_index: dict[str, int], *, suppressed: bool = False,
+                  uri_prefix: str = "") -> dict:
     out: dict[str, Any] = {"ruleId": finding.rule}
     if finding.rule in rule_index:
         out["ruleIndex"] = rule_index[finding.rule]
     out["level"] = LEVELS[finding.severity]
     out["message"] = {"text": message_text(finding)}
-    location = location_object(finding)
+    location = location_object(finding, uri_prefix)
     out["locations"] = [location] if location else []
     out["partialFingerprints"] = {FINGERPRINT: hashlib.sha256(finding.fingerprint().encode("utf-8", "surrogatepass")).hexdigest()}
     if suppressed:
@@ -97,9 +103,9 @@ def message_text(finding: Finding) -> str:
     return f"{text} ({'; '.join(money)})" if money else text
 
 
-def artifact_uri(path: str) -> tuple[str, str | None]:
-    """A file path as a URI reference and its base id: relative paths against ``%SRCROOT%``,
-    absolute ones (files outside the scan directory) as ``file:`` URIs."""
+def artifact_uri(path: str, prefix: str = "") -> tuple[str, str | None]:
+    """A file path as a URI reference and its base id: relative paths against ``%SRCROOT%``
+    (after ``prefix``), absolute ones (files outside the scan directory) as ``file:`` URIs."""
     posix = path
     if os.sep == "\\":
         windows = PureWindowsPath(path)
@@ -108,6 +114,8 @@ def artifact_uri(path: str) -> tuple[str, str | None]:
         posix = windows.as_posix()
     if PurePosixPath(posix).is_absolute():
         return "file://" + _quote(posix), None
+    if prefix:
+        posix = posixpath.normpath(prefix + posix)
     return _quote(posix), SRCROOT
 
 
@@ -118,10 +126,10 @@ def _quote(path: str, safe: str = "/") -> str:
         return quote(path, safe=safe, errors="surrogatepass")
 
 
-def location_object(finding: Finding) -> dict | None:
+def location_object(finding: Finding, uri_prefix: str = "") -> dict | None:
     location: Location = finding.location
     if location.file:
-        uri, base = artifact_uri(location.file)
+        uri, base = artifact_uri(location.file, uri_prefix)
         artifact: dict[str, Any] = {"uri": uri}
         if base:
             artifact["uriBaseId"] = base
