@@ -120,7 +120,7 @@ def test_a_warm_run_imports_neither_the_parser_nor_the_schema_validator_nor_the_
             "with contextlib.redirect_stdout(io.StringIO()):\n"
             f"    main(['scan', {str(root)!r}, '--cache-dir', {str(cache_dir)!r}])\n"
             "print(*[m in sys.modules for m in ('hcl2', 'lark', 'jsonschema', 'yaml', 'importlib.metadata', "
-            "'boto3', 'tagcheck.sources.terraform.evaluate', 'tagcheck.sources.terraform.module', "
+            "'boto3', 'tagcheck.sources.terraform.evaluate', 'tagcheck.sources.terraform.evaluator', "
             "'importlib.resources')])")
     runs = [subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
             for _ in range(2)]

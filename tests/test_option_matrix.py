@@ -35,6 +35,7 @@ import pytest
 from tagcheck.cli import main
 from tagcheck.sources.terraform import loader as tf_loader
 from tagcheck.sources.terraform import source as tf_source
+from tagcheck.sources.terraform import workers as tf_workers
 
 HERE = Path(__file__).resolve().parent
 EXAMPLE = HERE.parent / "examples" / "terraform"
@@ -167,14 +168,14 @@ def pool_calls(monkeypatch) -> list[bool]:
     """Whether each use of the worker pool came back with results (False: it failed and the
     work was done in this process instead)."""
     calls: list[bool] = []
-    real = tf_loader.Workers.map
+    real = tf_workers.Workers.map
 
     def spy(self, fn, items, chunksize=1):
         result = real(self, fn, items, chunksize)
         calls.append(result is not None)
         return result
 
-    monkeypatch.setattr(tf_loader.Workers, "map", spy)
+    monkeypatch.setattr(tf_workers.Workers, "map", spy)
     return calls
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tagcheck.sources.terraform import module as module_py
+from tagcheck.sources.terraform import evaluator as evaluator_py
 from tagcheck.sources.terraform.cache import ParseCache
 from tagcheck.sources.terraform.inputs import RootInputs
 from tagcheck.sources.terraform.source import scan
@@ -51,7 +51,7 @@ def _no_evaluation(monkeypatch):
     def refuse(*_args, **_kwargs):
         raise AssertionError("a root was evaluated")
 
-    monkeypatch.setattr(module_py.ModuleEvaluator, "evaluate_root", refuse)
+    monkeypatch.setattr(evaluator_py.ModuleEvaluator, "evaluate_root", refuse)
 
 
 def test_an_unchanged_repository_is_taken_from_the_cache_and_equals_a_fresh_evaluation(repo, tmp_path, monkeypatch):
@@ -191,14 +191,14 @@ def test_roots_evaluated_in_worker_processes_give_what_evaluating_here_gives(tmp
     here = scan([repo], cwd=repo)  # no cache: every root evaluated in this process
 
     pids = tmp_path / "pids"
-    original = module_py.ModuleEvaluator.evaluate_root
+    original = evaluator_py.ModuleEvaluator.evaluate_root
 
     def recording(self, *args, **kwargs):
         with open(pids, "a") as fh:
             fh.write(f"{os.getpid()}\n")
         return original(self, *args, **kwargs)
 
-    monkeypatch.setattr(module_py.ModuleEvaluator, "evaluate_root", recording)  # forked workers inherit it
+    monkeypatch.setattr(evaluator_py.ModuleEvaluator, "evaluate_root", recording)  # forked workers inherit it
     there = scan([repo], cwd=repo, cache=ParseCache(tmp_path / "cache"), jobs=jobs)
     evaluated_in = set(pids.read_text().split())
     assert str(os.getpid()) not in evaluated_in and 1 <= len(evaluated_in) <= jobs
@@ -207,12 +207,12 @@ def test_roots_evaluated_in_worker_processes_give_what_evaluating_here_gives(tmp
 
 
 def test_one_job_on_a_small_scan_starts_no_worker(tmp_path, monkeypatch):
-    from tagcheck.sources.terraform import loader
+    from tagcheck.sources.terraform import workers
 
     def refuse(*_args, **_kwargs):
         raise AssertionError("a worker pool was used")
 
-    monkeypatch.setattr(loader.Workers, "map", refuse)
+    monkeypatch.setattr(workers.Workers, "map", refuse)
     (tmp_path / "main.tf").write_text(ROOT_TF.replace("../modules/app", "./app"))
     (tmp_path / "app").mkdir()
     (tmp_path / "app" / "main.tf").write_text(APP_TF)

@@ -489,7 +489,7 @@ def test_a_parser_bug_is_tc000_with_a_hint_and_the_rest_is_checked(project, caps
 
 
 def test_an_evaluation_bug_is_tc000_and_other_roots_are_checked(tmp_path, monkeypatch):
-    from tagcheck.sources.terraform.module import ModuleEvaluator
+    from tagcheck.sources.terraform.evaluator import ModuleEvaluator
 
     for name in ("one", "two"):
         (tmp_path / name).mkdir()

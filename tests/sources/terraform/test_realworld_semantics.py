@@ -286,7 +286,7 @@ def test_a_module_call_with_zero_instances_is_listed(tmp_path, capsys):
 # --- a block that cannot be evaluated does not take the others with it ----------------------------
 
 def test_a_provider_bug_still_reports_every_resource_of_the_module(tmp_path, capsys, monkeypatch):
-    from tagcheck.sources.terraform.module import ModuleEvaluator
+    from tagcheck.sources.terraform.evaluator import ModuleEvaluator
 
     def broken(self, *args):
         raise KeyError("provider bug")

@@ -1,9 +1,12 @@
 """Module directories read from disk, through the cache: listing, reading and parsing files
-(in worker processes when there are many), override files, tfvars, and the fingerprints
-and summaries the root cache and the search for roots use (roots_cache.py, source.py).
+(in the worker processes of workers.py when there are many), merging override files
+(overrides.py), reading tfvars (variables.py), and the fingerprints and summaries the root
+cache and the search for roots use (roots_cache.py, source.py).
 
 Only the parse itself needs python-hcl2 (parser.py, imported where a file is parsed), so
-reading a directory whose files are all in the cache never loads it.
+reading a directory whose files are all in the cache never loads it; and only reading a
+file's parse needs its plain form (syntax.py, imported there), so a warm run, whose roots all
+come from the cache, loads neither.
 """
 
 from __future__ import annotations
@@ -11,13 +14,17 @@ from __future__ import annotations
 import os
 import stat
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tagcheck.model import Location, SourceProblem
 from tagcheck.sources.terraform import roots_cache
 from tagcheck.sources.terraform.cache import ParseCache
 from tagcheck.sources.terraform.digests import DigestIndex
 from tagcheck.sources.terraform.moduledir import ModuleDir, ParsedFile, call_summary, has_tfvars, resolve_source
-from tagcheck.sources.terraform.syntax import Block, ParseError
+from tagcheck.sources.terraform.workers import Stored, Workers, parse_file_text, parse_into_cache, parse_vars_text
+
+if TYPE_CHECKING:
+    from tagcheck.sources.terraform.syntax import FileParse, ParseFailure, ParserCrash
 
 # Below this many files to parse, starting worker processes costs more than it saves.
 MIN_FILES_FOR_WORKERS = 24
@@ -35,77 +42,6 @@ def is_terraform_file(path: Path) -> bool:
     return path.name.endswith(".tf") or path.name.endswith(".tf.json")
 
 
-class Workers:
-    """The worker processes of one scan: started on first use, used to parse and then to
-    evaluate roots (one start-up instead of two), shut down by ``close``. ``size`` 0: none."""
-
-    def __init__(self, size: int, cache: ParseCache):
-        self.size = size
-        self.cache = cache
-        self._pool = None
-        self.failed = False
-
-    def map(self, fn, items: list, chunksize: int = 1) -> list | None:
-        """``fn`` over ``items`` in the workers, results in order; None when there are no
-        processes here (a sandbox, a worker killed): the caller does the work itself."""
-        if not self.size or self.failed:
-            return None
-        from concurrent.futures import ProcessPoolExecutor
-
-        try:
-            if self._pool is None:
-                self._pool = ProcessPoolExecutor(max_workers=self.size, initializer=_use_cache,
-                                                 initargs=(self.cache,))
-            return list(self._pool.map(fn, items, chunksize=chunksize))
-        except Exception:  # noqa: BLE001 - see above
-            self.failed = True
-            self.close()
-            return None
-
-    def close(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown()
-            self._pool = None
-
-
-def _is_override(path: Path) -> bool:
-    stem = path.name.removesuffix(".json").removesuffix(".tf")
-    return stem == "override" or stem.endswith("_override")
-
-
-def _override_key(block) -> tuple:
-    if block.type == "provider":
-        alias = block.attrs.get("alias", (("lit", None), 0))[0]
-        return (block.type, block.labels, alias[1] if alias[0] == "lit" else None)
-    return (block.type, block.labels)
-
-
-def _merge_override(mod: ModuleDir, override: ParsedFile, shown: str) -> None:
-    """Terraform's override files: each block merges into the primary block with the same
-    address — its arguments replace the original's, and its nested blocks of a type replace
-    all the original's blocks of that type; locals override one by one."""
-    primary = {}
-    for parsed in mod.files:
-        for block in parsed.blocks:
-            primary.setdefault(_override_key(block), block)
-    for block in override.blocks:
-        if block.type == "locals":
-            for name, attr in block.attrs.items():
-                target = next((b for _, b in mod.blocks("locals") if name in b.attrs), None)
-                if target is not None:
-                    target.attrs[name] = attr
-            continue
-        target = primary.get(_override_key(block))
-        if target is None:
-            mod.problems.append(SourceProblem(
-                "TC001", f"override for {block.type} {' '.join(block.labels)} has no original block to merge into",
-                Location(shown, block.line, block.end_line)))
-            continue
-        target.attrs.update(block.attrs)
-        replaced = {b.type for b in block.blocks}
-        target.blocks = [b for b in target.blocks if b.type not in replaced] + list(block.blocks)
-
-
 class DirLoader:
     """Parses each module directory once per run, through the cache."""
 
@@ -116,8 +52,9 @@ class DirLoader:
         self.workers = workers or Workers(0, cache)
         self.max_file_bytes = max_file_bytes
         self._dirs: dict[Path, ModuleDir] = {}
-        self._parsed: dict[Path, tuple] = {}  # file → ("ok", plain blocks) | ("error", message, line, column)
-        self._parsed_vars: dict[str, tuple] = {}  # tfvars content key → ("ok", attributes) | ("error", …)
+        # parses made by prefetch that the cache could not take (syntax.py's types)
+        self._parsed: dict[Path, FileParse | ParseFailure | ParserCrash] = {}
+        self._parsed_vars: dict[str, dict | ParseFailure] = {}  # by the tfvars text's cache key
         self._digests: dict[Path, str] = {}
         self._index = DigestIndex(cache, cache.key("digest-index", str(self.cwd).encode())
                                   if cache.directory is not None else None)
@@ -223,8 +160,10 @@ class DirLoader:
     def _summary_from_files(self, directory: Path) -> tuple[tuple[str, ...], bool, bool] | None:
         """The summary from its files' parses of this run, without loading the directory
         (None when one was not parsed here, or an override file may change a call)."""
+        from tagcheck.sources.terraform.overrides import is_override  # after parsing: not on a warm run's path
+
         files = terraform_files(directory)
-        if any(_is_override(f) or f not in self._file_summaries for f in files):
+        if any(is_override(f) or f not in self._file_summaries for f in files):
             return None
         parts = [self._file_summaries[f] for f in files]
         return (tuple(s for sources, _, _ in parts for s in sources), any(root for _, root, _ in parts),
@@ -278,23 +217,26 @@ class DirLoader:
         if len(work) >= (MIN_FILES_FOR_WORKERS if parallel else MIN_FILES_FOR_ONE_WORKER):
             # the grammar is not loaded here first: each worker loads it (~0.08 s, in parallel)
             # and this process, which only reads the cache, never imports the parser at all
-            results = self.workers.map(_parse_into_cache, work,
+            results = self.workers.map(parse_into_cache, work,
                                        chunksize=max(1, len(work) // (self.workers.size * 8)))
         if results is None:
-            results = [_parse_into_cache(item, self.cache) for item in work]
-        self.cache.writes += sum(1 for result in results if result[0] == "stored")  # for prune()
+            results = [parse_into_cache(item, self.cache) for item in work]
+        from tagcheck.sources.terraform.syntax import FileParse
+
+        self.cache.writes += sum(1 for result in results if isinstance(result, Stored))  # for prune()
         for (path, _, key, kind), result in zip(work, results):
             # a crash is not remembered: a fixed tagcheck parses again. What the cache holds is
             # read back when its directory is loaded; only what it could not take (all of it
             # with --no-cache) stays here. A tfvars parse has no call summary and is looked up
             # by its content key, as _parse_attributes reads it.
+            stored = isinstance(result, Stored)
             if kind == "tfvars":
-                if result[0] != "stored":
+                if not stored:
                     self._parsed_vars[key] = result
                 continue
-            if result[0] in ("ok", "stored"):
-                self._file_summaries[Path(path)] = result[2]
-            if result[0] != "stored":
+            if stored or isinstance(result, FileParse):
+                self._file_summaries[Path(path)] = result.summary
+            if not stored:
                 self._parsed[Path(path)] = result
 
     def _parse_dir(self, directory: Path) -> ModuleDir:
@@ -305,13 +247,15 @@ class DirLoader:
             mod.problems.append(SourceProblem("TC001", f"cannot list directory: {exc.strerror}",
                                               Location(self.display(directory))))
             return mod
+        from tagcheck.sources.terraform.overrides import is_override, merge_override  # parses: not on a warm run's path
+
         overrides = []
         for path in files:
             parsed = self._parse_file(path, mod)
             if parsed is not None:
-                (overrides if _is_override(path) else mod.files).append(parsed)
+                (overrides if is_override(path) else mod.files).append(parsed)
         for parsed in overrides:  # lexical order, after every primary file, as Terraform does
-            _merge_override(mod, parsed, self.display(parsed.path))
+            merge_override(mod, parsed, self.display(parsed.path))
         return mod
 
     def _too_large(self, path: Path) -> int | None:
@@ -348,44 +292,52 @@ class DirLoader:
             line = data[: exc.start].count(b"\n") + 1
             mod.problems.append(SourceProblem("TC001", "file is not valid UTF-8", Location(shown, line, line)))
             return None
+        from tagcheck.sources.terraform.syntax import Block, ParseFailure, ParserCrash, from_cached, to_cached
+
         result = self._parsed.pop(path, None)
         if result is None:
-            key = self.cache.key(_kind(path), data)
-            result = self.cache.get(key)
+            kind = _kind(path)
+            key = self.cache.key(kind, data)
+            result = from_cached(self.cache.get(key), kind)
             if result is None:
-                result = _parse_to_plain((str(path), text))
-                if result[0] != "internal":
-                    self.cache.put(key, result)
-        if result[0] == "internal":
-            _, kind, message, where = result
+                result = parse_file_text(str(path), text)
+                if not isinstance(result, ParserCrash):
+                    self.cache.put(key, to_cached(result))
+        if isinstance(result, ParserCrash):
             mod.problems.append(SourceProblem(
-                "TC000", f"internal error parsing the file: {kind}: {message}{where} "
-                         "(a bug in tagcheck; please report it with this file)", Location(shown), {"exception": kind}))
+                "TC000", f"internal error parsing the file: {result.exception}: {result.message}{result.where} "
+                         "(a bug in tagcheck; please report it with this file)", Location(shown),
+                {"exception": result.exception}))
             return None
-        if result[0] == "error":
-            _, message, line, column = result
-            mod.problems.append(SourceProblem("TC001", message, Location(shown, line, line, column),
+        if isinstance(result, ParseFailure):
+            line, column = result.line, result.column
+            mod.problems.append(SourceProblem("TC001", result.message, Location(shown, line, line, column),
                                               {"column": column} if column else {}))
             return None
         # lines are kept only for suppression comments: most files have none, and a monorepo's
         # text would otherwise stay in memory for the whole run
         lines = text.splitlines() if "tagcheck:ignore" in text else []
-        return ParsedFile(path, [Block.from_plain(b) for b in result[1]], lines)
+        return ParsedFile(path, [Block.from_plain(b) for b in result.blocks], lines)
 
     def read_vars(self, path: Path) -> dict:
-        from tagcheck.sources.terraform.tfvars import read_vars_file  # evaluates: not on a warm run's path
+        from tagcheck.sources.terraform.syntax import ParseError
+        from tagcheck.sources.terraform.variables import read_vars_file  # evaluates: not on a warm run's path
 
         return read_vars_file(path, self._parse_attributes, ParseError, self.max_file_bytes)
 
     def _parse_attributes(self, text: str) -> dict:
+        from tagcheck.sources.terraform.syntax import ParseError, ParseFailure, from_cached, to_cached
+
         key = self.cache.key("tfvars", text.encode())
-        result = self._parsed_vars.pop(key, None) or self.cache.get(key)
+        result = self._parsed_vars.pop(key, None)
         if result is None:
-            result = _parse_tfvars(text)
-            self.cache.put(key, result)
-        if result[0] == "error":
-            raise ParseError(result[1], result[2], result[3])
-        return result[1]
+            result = from_cached(self.cache.get(key), "tfvars")
+        if result is None:
+            result = parse_vars_text(text)
+            self.cache.put(key, to_cached(result))
+        if isinstance(result, ParseFailure):
+            raise ParseError(result.message, result.line, result.column)
+        return result
 
 
 def _kind(path: Path) -> str:
@@ -423,62 +375,3 @@ def terraform_files(directory: Path, strict: bool = False) -> list[Path]:
             if path.is_symlink():
                 files.append(path)
     return files
-
-
-def _parse_tfvars(text: str) -> tuple:
-    """A tfvars file's text → ("ok", attributes) | ("error", message, line, column)."""
-    from tagcheck.sources.terraform import parser
-
-    try:
-        return ("ok", parser.parse_attribute_file(text))
-    except ParseError as exc:
-        return ("error", exc.message, exc.line, exc.column)
-
-
-_WORKER_CACHE: ParseCache | None = None
-
-
-def _use_cache(cache: ParseCache) -> None:
-    """Worker initialiser: the cache parses and evaluated roots go into."""
-    global _WORKER_CACHE
-    _WORKER_CACHE = cache
-
-
-def worker_cache() -> ParseCache:
-    """In a worker process: the scan's cache."""
-    assert _WORKER_CACHE is not None, "not in a worker process of Workers"
-    return _WORKER_CACHE
-
-
-def _parse_into_cache(item: tuple[str, str, str, str], cache: ParseCache | None = None) -> tuple:
-    """Parse one file into the cache: ("stored", None, call summary) when it is there (the
-    parse itself is not sent back: the process that needs it reads it from the cache), else
-    the parse (see :func:`_parse_to_plain`; a tfvars file's as ``_DirLoader._parse_attributes``
-    stores it)."""
-    path, text, key, kind = item
-    cache = cache if cache is not None else _WORKER_CACHE
-    result = _parse_tfvars(text) if kind == "tfvars" else _parse_to_plain((path, text))
-    if result[0] != "internal" and cache is not None and cache.put(key, result):
-        return ("stored", None, result[2] if result[0] == "ok" and kind != "tfvars" else ((), False, False))
-    return result
-
-
-def _parse_to_plain(item: tuple[str, str]) -> tuple:
-    """Worker: one file's text → its plain parse (marshal-able, picklable):
-    ("ok", blocks, call summary) | ("error", message, line, column) | ("internal", exception, message, where)."""
-    from tagcheck.sources.terraform import parser
-
-    path, text = item
-    try:
-        blocks = parser.parse_file(Path(path), text)
-        return ("ok", [b.to_plain() for b in blocks], call_summary(blocks))
-    except ParseError as exc:
-        return ("error", exc.message, exc.line, exc.column)
-    except RecursionError:
-        return ("error", "file nested too deeply to parse", None, None)
-    except Exception as exc:  # noqa: BLE001 - a bug in the parser adapter: TC000, the run goes on
-        import traceback
-
-        frames = traceback.extract_tb(exc.__traceback__)
-        where = f" at {frames[-1].name}:{frames[-1].lineno}" if frames else ""
-        return ("internal", type(exc).__name__, str(exc), where)

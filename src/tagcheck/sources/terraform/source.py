@@ -34,18 +34,18 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Callable, NamedTuple, Sequence
 
 from tagcheck.model import Location, Resource, SourceProblem
 from tagcheck.sources.terraform import roots_cache
 from tagcheck.sources.terraform.cache import ParseCache
-from tagcheck.sources.terraform.loader import (  # noqa: F401 - re-exported for callers of scan()
-    DEFAULT_MAX_FILE_BYTES, MAX_FILE_ENV, MIN_FILES_FOR_WORKERS, DirLoader, Workers, is_terraform_file,
-    terraform_files, worker_cache,
+from tagcheck.sources.terraform.loader import (  # noqa: F401 - the limits are re-exported for callers of scan()
+    DEFAULT_MAX_FILE_BYTES, MAX_FILE_ENV, MIN_FILES_FOR_WORKERS, DirLoader, is_terraform_file, terraform_files,
 )
 from tagcheck.sources.terraform.expansion import ZeroInstances
 from tagcheck.sources.terraform.inputs import RootInputs
 from tagcheck.sources.terraform.moduledir import ModuleDir, internal_error, repository_top, resolve_dir
+from tagcheck.sources.terraform.workers import Workers, worker_cache
 
 # Below this many roots to evaluate, starting worker processes costs more than it saves.
 MIN_ROOTS_FOR_WORKERS = 8
@@ -58,6 +58,18 @@ _SKIP_DIRS = {"node_modules", "__pycache__"}
 
 class ScanInputError(Exception):
     """A path given on the command line cannot be scanned at all (exit 2)."""
+
+
+class EvaluatedRoot(NamedTuple):
+    """What one root gave, evaluated here or in a worker (:func:`_evaluate`) or read back from
+    the cache (:func:`_decode`)."""
+
+    resources: list[Resource]
+    problems: list[SourceProblem]
+    directory_chains: dict[str, tuple[Path, ...]]  # address → the module directories evaluated through
+    directories: Sequence[Path]  # every module directory read
+    zero_instances: list[ZeroInstances]
+    workspace: tuple[str, str]  # terraform.workspace, where it came from
 
 
 @dataclass
@@ -105,7 +117,7 @@ def scan(paths: list[Path], inputs: RootInputs | None = None, cwd: Path | None =
 def _scan(paths: list[Path], inputs: RootInputs, loader: DirLoader) -> TerraformScan:
     roots, focus, module_dirs, called = _roots(paths, loader)
     decoder = roots_cache.Decoder()
-    evaluated: dict[Path, tuple] = {}  # root → (resources, problems, chains, directories read, zeros, workspace)
+    evaluated: dict[Path, EvaluatedRoot] = {}
     stale: list[tuple[Path, str | None]] = []
     for root in roots:
         key, entry = _lookup(root, inputs, loader)
@@ -120,7 +132,7 @@ def _scan(paths: list[Path], inputs: RootInputs, loader: DirLoader) -> Terraform
         if entry is not None:
             evaluated[root] = _decode(entry, decoder)
         else:  # no cache, a worker could not store it, or no workers: evaluate it here
-            evaluated[root] = _evaluate(root, inputs, loader, key)[:6]
+            evaluated[root], _ = _evaluate(root, inputs, loader, key)
             if root not in called:
                 loader.forget(root)  # a root is evaluated once; the modules it calls may be shared
     resources: list[Resource] = []
@@ -129,13 +141,13 @@ def _scan(paths: list[Path], inputs: RootInputs, loader: DirLoader) -> Terraform
     zeros: list[ZeroInstances] = []
     workspaces: dict[str, tuple[str, str]] = {}
     for root in roots:  # in the order of the roots, however they were evaluated
-        r, p, c, read, z, workspace = evaluated.pop(root)
-        resources.extend(r)
-        problems.extend(p)
-        chains.update(c)
-        module_dirs.update(read)
-        zeros.extend(z)
-        workspaces[loader.display(root)] = workspace
+        result = evaluated.pop(root)
+        resources.extend(result.resources)
+        problems.extend(result.problems)
+        chains.update(result.directory_chains)
+        module_dirs.update(result.directories)
+        zeros.extend(result.zero_instances)
+        workspaces[loader.display(root)] = result.workspace
     loader.save_digests()
     loader.cache.prune()
     loader.forget_all()  # the engine needs resources, not syntax; --diff-base loads what it reads again
@@ -168,18 +180,16 @@ def _lookup(root: Path, inputs: RootInputs, loader: "DirLoader") -> tuple[str | 
     return key, None
 
 
-def _decode(entry: tuple, decoder: roots_cache.Decoder):
-    """A cached root → (resources, problems, directory chains, module directories read,
-    blocks with zero instances, workspace)."""
+def _decode(entry: tuple, decoder: roots_cache.Decoder) -> EvaluatedRoot:
+    """A cached root (the plain entry :func:`_evaluate` stores) back as its result."""
     deps, resources, problems, chains, zeros, workspace = entry
-    return ([decoder.resource(r) for r in resources], [roots_cache.decode_problem(p) for p in problems],
-            {a: decoder.chain(c) for a, c in chains}, decoder.chain(tuple(d for d, _ in deps[0])),
-            [roots_cache.decode_zero(z) for z in zeros], tuple(workspace))
+    return EvaluatedRoot([decoder.resource(r) for r in resources], [roots_cache.decode_problem(p) for p in problems],
+                         {a: decoder.chain(c) for a, c in chains}, decoder.chain(tuple(d for d, _ in deps[0])),
+                         [roots_cache.decode_zero(z) for z in zeros], tuple(workspace))
 
 
-def _evaluate(root: Path, inputs: RootInputs, loader: "DirLoader", key: str | None):
-    """Evaluate one root → (resources, problems, directory chains, module directories read,
-    blocks with zero instances, workspace, whether it was stored under ``key``)."""
+def _evaluate(root: Path, inputs: RootInputs, loader: "DirLoader", key: str | None) -> tuple[EvaluatedRoot, bool]:
+    """Evaluate one root → (its result, whether it was stored in the cache under ``key``)."""
     loaded: list[Path] = []
 
     def load(directory: Path) -> ModuleDir:
@@ -188,7 +198,7 @@ def _evaluate(root: Path, inputs: RootInputs, loader: "DirLoader", key: str | No
         return mod
 
     # the one place the evaluator is imported: a warm run, every root read from the cache, never does
-    from tagcheck.sources.terraform.module import ModuleEvaluator
+    from tagcheck.sources.terraform.evaluator import ModuleEvaluator
 
     evaluator = ModuleEvaluator(load, loader.read_vars, _parse_expression, loader.display)
     try:
@@ -210,8 +220,8 @@ def _evaluate(root: Path, inputs: RootInputs, loader: "DirLoader", key: str | No
                                             evaluator.workspace))
         except roots_cache.Uncacheable:
             pass
-    return (evaluator.resources, evaluator.problems, evaluator.directory_chains, loaded, evaluator.zero_instances,
-            evaluator.workspace, stored)
+    return EvaluatedRoot(evaluator.resources, evaluator.problems, evaluator.directory_chains, loaded,
+                         evaluator.zero_instances, evaluator.workspace), stored
 
 
 def _evaluate_in_workers(roots: list[Path], inputs: RootInputs, loader: "DirLoader") -> bool:
@@ -243,7 +253,8 @@ def _evaluate_batch(job: tuple) -> int:
     for root in roots:
         key, entry = _lookup(root, inputs, loader)  # another run may have stored it meanwhile
         if key is not None and entry is None:
-            stored += _evaluate(root, inputs, loader, key)[6]
+            _, was_stored = _evaluate(root, inputs, loader, key)
+            stored += was_stored
         loader.forget(root)
     return stored
 

@@ -1,22 +1,12 @@
 """Terraform module directories → resource instances with their effective tags.
 
 A directory's ``.tf`` and ``.tf.json`` files form one module. Evaluating a module
-instance binds its variables (Terraform's precedence for a root; the call's arguments
-for a child), evaluates its locals lazily, resolves its ``provider "aws"``
-configurations (inherited, aliased, or passed with ``providers = {…}``), expands
-``count``/``for_each`` into Terraform's instance addresses and follows local module
-calls. Remote module sources are never fetched: each call is reported once (TC003).
-
-Root or reusable module? A directory evaluated as a root that declares no provider,
-no backend and has no tfvars is taken to be a reusable module scanned on its own: its
-variables that have no default, or a null/empty default (``tags = {}``), are
-*supplied by the caller* — unknown, not empty — so ``tags = merge(var.tags, {…})``
-gives "unknown: supplied by the caller" instead of a wall of missing-tag errors. A
-directory with a provider block but no backend and no tfvars (a published module's
-``providers.tf``, an example, a component applied by a wrapper) leaves its map inputs to
-the caller the same way: ``default_tags { tags = merge(var.tags, {…}) }`` with
-``default = {}`` is unknown, not a wall of missing keys. A root with tfvars or a backend
-is applied as written: there ``default = {}`` means no extra tags.
+instance binds its variables (for a root, Terraform's precedence and the inputs a reusable
+module leaves to its caller: variables.py; for a child, the call's arguments), evaluates
+its locals lazily, resolves its ``provider "aws"`` configurations (inherited, aliased, or
+passed with ``providers = {…}``), expands ``count``/``for_each`` into Terraform's instance
+addresses and follows local module calls. Remote module sources are never fetched: each
+call is reported once (TC003).
 
 ``terraform.workspace`` is ``--workspace``, else the root's ``.terraform/environment``,
 else "default" (:func:`selected_workspace`). A resource or module block whose ``count``
@@ -53,21 +43,20 @@ from __future__ import annotations
 import json
 import os
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
 from tagcheck.model import Location, Origin, Resource, SourceProblem, Unknown
-from tagcheck.sources.terraform.evaluate import Scope, evaluate, evaluate_or_unknown, render, source_text
+from tagcheck.sources.terraform.evaluate import Scope, evaluate_or_unknown, render, source_text
 from tagcheck.sources.terraform.expansion import ZeroInstances, instance_key
 from tagcheck.sources.terraform.inputs import RootInputs, selected_workspace
 from tagcheck.sources.terraform.moduledir import (
     ModuleDir, ParsedFile, internal_error, module_source_is_local, repository_top, resolve_source,
 )
-from tagcheck.sources.terraform.static_checks import LABELS, references, static_problems
+from tagcheck.sources.terraform.static_checks import LABELS, static_problems
 from tagcheck.sources.terraform.tags import ProviderConfig, effective_tags
-from tagcheck.sources.terraform.tfvars import VarsFileError
 from tagcheck.sources.terraform.values import EvalError, PartialMap, first_unknown, to_string
+from tagcheck.sources.terraform.variables import VarsFileError, declared_variables, root_variables
 
 # Arguments of resource/module blocks that are Terraform's, not the resource's.
 _RESOURCE_META = {"count", "for_each", "provider", "depends_on", "lifecycle"}
@@ -77,7 +66,6 @@ MAX_MODULE_DEPTH = 32
 # count / for_each beyond this many instances are not expanded (count = 1e9 would take
 # all the memory there is); real configurations stay far below it.
 MAX_INSTANCES = 10_000
-
 
 
 class ModuleEvaluator:
@@ -114,41 +102,13 @@ class ModuleEvaluator:
         self._root_label = self._display(directory.resolve())  # one string shared by the root's resources
         self.workspace = selected_workspace(directory, inputs)
         try:
-            variables = self._root_variables(mod, inputs)
+            variables = root_variables(mod, inputs, self._read_vars_file, self._parse_expression)
         except Exception as exc:  # noqa: BLE001 - a tagcheck bug: the blocks are still evaluated
             self.problems.append(internal_error(f"reading the variables of {self._display(directory)}", exc,
                                                 Location(self._display(directory))))
             reason = "the root's variables could not be read (internal error, see TC000)"
-            variables = {name: Unknown(reason) for name in self._declared_variables(mod)}
+            variables = {name: Unknown(reason) for name in declared_variables(mod)}
         self._evaluate(mod, variables, {}, prefix="", stack=(directory.resolve(),), root=mod)
-
-    def _root_variables(self, mod: ModuleDir, inputs: RootInputs) -> dict[str, Any]:
-        declared = self._declared_variables(mod)
-        reusable = mod.looks_like_reusable_module
-        from_caller = mod.leaves_inputs_to_caller
-        values: dict[str, Any] = {}
-        for name, decl in declared.items():
-            if reusable and (not decl.has_default or decl.default in (None, {}, [], "")):
-                values[name] = Unknown(f"var.{name}: supplied by the caller (reusable module scanned on its own)")
-            elif from_caller and decl.is_empty_map_input:
-                # tags = var.tags / default_tags { tags = merge(var.tags, …) } with `default = {}`:
-                # what the caller passes decides — wherever the provider block is. (A root with
-                # tfvars or a backend is applied as it is: there `{}` means no extra tags.)
-                values[name] = Unknown(f"var.{name}: supplied by the caller (default {json.dumps(decl.default)}, "
-                                       "no value in tfvars or --var)")
-            elif decl.has_default:
-                values[name] = decl.default
-            else:
-                values[name] = Unknown(f"var.{name} is not set (no default, tfvars or --var)")
-        tfvars = sorted(mod.directory.glob("*.auto.tfvars")) + sorted(mod.directory.glob("*.auto.tfvars.json"))
-        ordered = [mod.directory / "terraform.tfvars", mod.directory / "terraform.tfvars.json",
-                   *sorted(tfvars, key=lambda p: p.name), *inputs.var_files]
-        for path in ordered:
-            if path.is_file():
-                values.update({k: v for k, v in self._read_vars_file(path).items() if k in declared})
-        for name, raw in inputs.vars.items():
-            values[name] = self._cli_var(raw)
-        return {name: declared[name].bind(value) if name in declared else value for name, value in values.items()}
 
     def _read_vars_file(self, path: Path) -> dict[str, Any]:
         try:
@@ -156,31 +116,6 @@ class ModuleEvaluator:
         except VarsFileError as exc:
             self.problems.append(SourceProblem("TC001", exc.message, Location(self._display(path), exc.line, exc.line)))
             return {}
-
-    def _cli_var(self, raw: str) -> Any:
-        text = raw.strip()
-        if text[:1] in ("{", "["):
-            try:
-                return evaluate(self._parse_expression(text), Scope())
-            except Exception:  # not an expression after all: Terraform takes it as a string
-                return raw
-        return raw
-
-    @staticmethod
-    def _declared_variables(mod: ModuleDir) -> dict[str, "Variable"]:
-        declared: dict[str, Variable] = {}
-        for _, block in mod.blocks("variable"):
-            name = block.labels[0] if block.labels else "?"
-            has_default = "default" in block.attrs
-            nullable = block.attrs.get("nullable", (("lit", True), 0))[0] != ("lit", False)
-            default = None
-            if has_default:
-                refs = [f"{r}.{k}" if k is not None else r for r, k in references(block.attrs["default"][0])]
-                default = (Unknown(f"the default of var.{name} refers to {refs[0]} (Terraform allows only constants)")
-                           if refs else evaluate_or_unknown(block.attrs["default"][0], Scope()))
-            declared[name] = Variable(name, has_default, default, nullable,
-                                      block.attrs["type"][0] if "type" in block.attrs else None)
-        return declared
 
     # --- one module instance -------------------------------------------------------------
 
@@ -403,7 +338,7 @@ class ModuleEvaluator:
         child = self._load_dir(child_dir)
         if child.problems and self._first_visit(child_dir):
             self.problems.extend(child.problems)
-        declared = self._declared_variables(child)
+        declared = declared_variables(child)
         expanded = "count" in block.attrs or "for_each" in block.attrs
         results: dict[Any, Any] = {}
         instances = self._instances(block, scope, f"{prefix}module.{name}", parsed)
@@ -470,60 +405,6 @@ def _provider_aliases(mod: ModuleDir) -> list[str]:
         if block.labels == ("aws",) and expr is not None and expr[0] == "lit" and isinstance(expr[1], str):
             aliases.append(expr[1])
     return aliases
-
-
-@dataclass(frozen=True)
-class Variable:
-    """A ``variable`` block: what binding a value to it does."""
-
-    name: str
-    has_default: bool
-    default: Any
-    nullable: bool
-    type_expr: Any
-
-    @property
-    def is_empty_map_input(self) -> bool:
-        """A map input left for the caller: ``default = {}`` (or ``null`` when the type says
-        map) — the shape of a ``tags`` variable. Other empty defaults (a null string, an
-        empty list, an ``object({…})`` whose optional attributes fill in) are ordinary
-        values, used as written."""
-        if not self.has_default or self.default not in (None, {}):
-            return False
-        kind = self.type_expr
-        if kind is None or kind == ("ref", "any"):
-            return self.default == {}
-        return kind[0] == "call" and kind[1] == "map"
-
-    def bind(self, value: Any) -> Any:
-        # nullable = false: passing null means "use the default" (Terraform ≥ 1.1)
-        if value is None and not self.nullable and self.has_default:
-            value = self.default
-        return with_type_defaults(value, self.type_expr) if self.type_expr is not None else value
-
-
-def with_type_defaults(value: Any, type_expr: Any) -> Any:
-    """Fill ``optional(type, default)`` attributes of object types, as Terraform does when
-    it converts a value to the variable's type."""
-    if value is None or not isinstance(type_expr, tuple) or type_expr[0] != "call":
-        return value
-    name, args = type_expr[1], type_expr[2]
-    if name == "object" and args and args[0][0] == "object" and isinstance(value, dict):
-        out = dict(value)
-        for key_expr, attr_type in args[0][1]:
-            key = key_expr[1] if key_expr[0] == "lit" else render(key_expr)
-            if isinstance(attr_type, tuple) and attr_type[0] == "call" and attr_type[1] == "optional" and attr_type[2]:
-                if out.get(key) is None:
-                    out[key] = evaluate_or_unknown(attr_type[2][1], Scope()) if len(attr_type[2]) > 1 else None
-                attr_type = attr_type[2][0]
-            if key in out:
-                out[key] = with_type_defaults(out[key], attr_type)
-        return out
-    if name == "map" and args and isinstance(value, dict):
-        return {k: with_type_defaults(v, args[0]) for k, v in value.items()}
-    if name in ("list", "set") and args and isinstance(value, list):
-        return [with_type_defaults(v, args[0]) for v in value]
-    return value
 
 
 def evaluate_body(block, scope: Scope, skip: set[str] = frozenset()) -> dict[str, Any]:
