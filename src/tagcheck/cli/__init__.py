@@ -61,10 +61,29 @@ def cli() -> None:
 _GC_THRESHOLDS = (50_000, 20, 10)
 
 
+_FORMAT_FLAGS = {"--format": "f", "-f": "f", "--output": "o", "-o": "o"}
+
+
+def format_order(argv: Sequence[str]) -> list[tuple[str, str]]:
+    """The --format/--output values in command-line order (for ``cli.output.format_targets``: click does not keep it; here, so that
+    ``--version`` loads nothing of the commands)."""
+    order = []
+    tokens = iter(argv)
+    for token in tokens:
+        if token == "--":
+            break
+        name, sep, value = token.partition("=")
+        if name in _FORMAT_FLAGS and (sep or name.startswith("--")) and sep:
+            order.append((_FORMAT_FLAGS[name], value))
+        elif token in _FORMAT_FLAGS:
+            order.append((_FORMAT_FLAGS[token], next(tokens, "")))
+        elif token[:2] in ("-f", "-o") and len(token) > 2 and not token.startswith("--"):
+            order.append((_FORMAT_FLAGS[token[:2]], token[2:]))
+    return order
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point; returns the exit status instead of exiting (for tests and __main__)."""
-    from tagcheck.cli.output import format_order
-
     if argv is None:
         import gc
 

@@ -11,7 +11,7 @@ from typing import Sequence
 import click
 
 from tagcheck import app
-from tagcheck.cli.errors import BadInput, bad_input
+from tagcheck.cli.errors import BadInput, bad_input, note
 
 
 def finish(collected: app.Collected, policy, formats, outputs, fail_on, sort="location", *,
@@ -81,7 +81,8 @@ def allocation_gate(coverage: float, min_allocation: float | None) -> int:
 
 def format_targets(formats: Sequence[str], outputs: Sequence[str]) -> list[tuple[str, str]]:
     """Pair each --output with the --format just before it on the command line (main()
-    records that order, which click does not keep); formats without one go to stdout."""
+    records that order with cli.format_order: click does not keep it); formats without one
+    go to stdout."""
     ctx = click.get_current_context()
     order = (ctx.find_root().obj or {}).get("format_order")
     pairs: list[list[str]] = []
@@ -106,29 +107,7 @@ def format_targets(formats: Sequence[str], outputs: Sequence[str]) -> list[tuple
     return [(f, t) for f, t in pairs]
 
 
-_FORMAT_FLAGS = {"--format": "f", "-f": "f", "--output": "o", "-o": "o"}
-
-
-def format_order(argv: Sequence[str]) -> list[tuple[str, str]]:
-    """The --format/--output values in command-line order (for :func:`format_targets`)."""
-    order = []
-    tokens = iter(argv)
-    for token in tokens:
-        if token == "--":
-            break
-        name, sep, value = token.partition("=")
-        if name in _FORMAT_FLAGS and (sep or name.startswith("--")) and sep:
-            order.append((_FORMAT_FLAGS[name], value))
-        elif token in _FORMAT_FLAGS:
-            order.append((_FORMAT_FLAGS[token], next(tokens, "")))
-        elif token[:2] in ("-f", "-o") and len(token) > 2 and not token.startswith("--"):
-            order.append((_FORMAT_FLAGS[token[:2]], token[2:]))
-    return order
-
-
 def load_policy(policy_path: Path | None, start: Path, cache=None):
     """app.load_policy with notes on stderr and bad input as exit 2."""
-    from tagcheck.cli.errors import note
-
     with bad_input():
         return app.load_policy(policy_path, start, cache, note=note)
