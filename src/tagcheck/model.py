@@ -50,11 +50,17 @@ class Origin(str, Enum):
 class Unknown:
     """A value that cannot be known without running Terraform (or the account).
 
-    ``reason`` names the reference that could not be resolved, e.g. ``var.tags``
-    or ``data.aws_caller_identity.current.account_id``.
+    ``reason`` says, for people, what could not be resolved, e.g. ``var.tags`` or
+    ``data.aws_caller_identity.current.account_id``. ``ref`` is for rules: the full address
+    of the resource (or data source) the value was read from, e.g.
+    ``module.app.aws_launch_template.api``, so a rule can follow
+    ``launch_template { id = aws_launch_template.api.id }`` without parsing text. It is
+    kept through functions that pass an unknown argument on (``lower(…)``), and is not part
+    of equality: two unknowns are the same when they say the same thing.
     """
 
     reason: str
+    ref: str | None = field(default=None, compare=False)
 
     def __bool__(self) -> bool:  # an unknown is never silently truthy
         return False

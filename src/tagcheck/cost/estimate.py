@@ -14,7 +14,6 @@ evaluated to.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any, Iterable, Mapping, Sequence
 
@@ -56,19 +55,10 @@ class Estimate:
 
 NO_COST = Estimate()
 
-_REF = re.compile(r"^((?:module\.[A-Za-z0-9_-]+(?:\[[^\]]*\])?\.)*)?([a-z0-9_]+)\.([A-Za-z0-9_-]+)(\[[^\]]*\])?\.")
-
-
-def referenced_address(resource: Resource, value: Any) -> str | None:
-    """The address a reference like ``aws_launch_template.api.id`` points at, resolved in
-    the referring resource's module (Unknown values carry the reference as their reason)."""
-    if not isinstance(value, Unknown):
-        return None
-    match = _REF.match(value.reason + ".")
-    if not match or match.group(1):
-        return None
-    prefix = f"{resource.module}." if resource.module else ""
-    return f"{prefix}{match.group(2)}.{match.group(3)}{match.group(4) or ''}"
+def referenced_address(value: Any) -> str | None:
+    """The full address of the resource a reference like ``aws_launch_template.api.id``
+    points at (the source records it on the Unknown it evaluates to), else None."""
+    return value.ref if isinstance(value, Unknown) else None
 
 
 def compound_saving(cost: float | None, savings: Iterable[float]) -> float:
@@ -180,7 +170,7 @@ class CostModel:
         if spec is None:
             return None
         for key in ("id", "name", "launch_template_id", "launch_template_name"):
-            address = referenced_address(resource, spec.get(key))
+            address = referenced_address(spec.get(key))
             if address and (resource.root, address) in self.index:
                 return self.index[resource.root, address]
         return None

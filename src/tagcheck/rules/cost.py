@@ -93,7 +93,7 @@ def _has_schedule(resource: Resource, ctx: RuleContext) -> bool:
             target = other.attributes.get("autoscaling_group_name")
             if other.root != resource.root:
                 continue  # another root module: another configuration
-            if referenced_address(other, target) == resource.address or (
+            if referenced_address(target) == resource.address or (
                     isinstance(target, str) and target == resource.attributes.get("name")):
                 return True
     return False
@@ -253,7 +253,7 @@ def _bucket_has_lifecycle(resource: Resource, ctx: RuleContext) -> bool:
         target = other.attributes.get("bucket")
         if other.root != resource.root:
             continue  # another root module: another configuration
-        if referenced_address(other, target) == resource.address or (isinstance(name, str) and target == name):
+        if referenced_address(target) == resource.address or (isinstance(name, str) and target == name):
             return any((blocks(rule.get("transition")) or blocks(rule.get("expiration")))
                        and rule.get("status", "Enabled") != "Disabled"
                        for rule in blocks(other.attributes.get("rule")))

@@ -80,17 +80,17 @@ def load_plan(path: Path, *, changed_only: bool = False, display: str | None = N
     shown = display or str(path)
     variables = {k: v.get("value") for k, v in (doc.get("variables") or {}).items() if isinstance(v, dict)}
     providers = _provider_configs(doc.get("configuration") or {}, variables)
-    config_providers = _resource_provider_keys((doc.get("configuration") or {}).get("root_module") or {}, "")
+    configs = _resource_configs((doc.get("configuration") or {}).get("root_module") or {}, "")
     scan = PlanScan()
     for index, change in enumerate(doc.get("resource_changes") or []):
         try:
-            _add_change(scan, change, providers, config_providers, shown, changed_only, before)
+            _add_change(scan, change, providers, configs, shown, changed_only, before)
         except RecursionError:
             raise PlanError(f"{path}: resource_changes[{index}] is nested too deeply to read") from None
     return scan
 
 
-def _add_change(scan: PlanScan, change: Mapping[str, Any], providers, config_providers, shown: str,
+def _add_change(scan: PlanScan, change: Mapping[str, Any], providers, configs, shown: str,
                 changed_only: bool, before: bool) -> None:
     if change.get("mode") != "managed":
         return
@@ -101,7 +101,7 @@ def _add_change(scan: PlanScan, change: Mapping[str, Any], providers, config_pro
     actions = set(body.get("actions") or [])
     if before:
         if body.get("before") is not None:
-            scan.resources.append(_resource(change, providers, config_providers, shown, state="before"))
+            scan.resources.append(_resource(change, providers, configs, shown, state="before"))
         return
     if actions <= {"delete", "forget"} and actions:  # gone after apply (or no longer managed)
         scan.skipped_deleted += 1
@@ -109,7 +109,7 @@ def _add_change(scan: PlanScan, change: Mapping[str, Any], providers, config_pro
     if changed_only and not (actions & CHANGED):
         scan.skipped_unchanged += 1
         return
-    scan.resources.append(_resource(change, providers, config_providers, shown))
+    scan.resources.append(_resource(change, providers, configs, shown))
 
 
 _BINARY_HINT = "a binary plan file? run `terraform show -json PLANFILE > plan.json`"
@@ -286,14 +286,33 @@ def _provider_configs(configuration: Mapping[str, Any], variables: Mapping[str, 
     return out
 
 
-def _resource_provider_keys(module: Mapping[str, Any], prefix: str) -> dict[str, str]:
-    """Configuration address (module path without instance keys + type.name) → provider_config_key."""
-    keys = {}
+def _resource_configs(module: Mapping[str, Any], prefix: str) -> dict[str, Mapping[str, Any]]:
+    """Configuration address (module path without instance keys + type.name) → the
+    resource's configuration (its ``provider_config_key`` and ``expressions``)."""
+    configs = {}
     for res in module.get("resources") or []:
-        keys[prefix + f"{res.get('type')}.{res.get('name')}"] = res.get("provider_config_key", "aws")
+        if isinstance(res, dict):
+            configs[prefix + f"{res.get('type')}.{res.get('name')}"] = res
     for name, call in (module.get("module_calls") or {}).items():
-        keys.update(_resource_provider_keys(call.get("module") or {}, f"{prefix}module.{name}."))
-    return keys
+        configs.update(_resource_configs(call.get("module") or {}, f"{prefix}module.{name}."))
+    return configs
+
+
+# a reference as the plan's configuration lists it: `aws_launch_template.api.id`,
+# `data.aws_ami.base.id`, `aws_instance.web[0].id` (var., local., module. … name no resource)
+_RESOURCE_REFERENCE = re.compile(r"^(?:data\.)?(?!(?:var|local|each|count|path|terraform|self|module|data)\.)"
+                                 r"[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+(?:\[[^\]]*\])?")
+
+
+def _referenced(expression: Any, module_address: str) -> str | None:
+    """The full address of the resource an attribute's configuration expression reads
+    (``Unknown.ref``), when it is a reference within the same module."""
+    references = expression.get("references") if isinstance(expression, dict) else None
+    for reference in references if isinstance(references, list) else ():
+        match = _RESOURCE_REFERENCE.match(reference) if isinstance(reference, str) else None
+        if match:
+            return (module_address + "." if module_address else "") + match.group(0)
+    return None
 
 
 _MODULE_STEP = re.compile(r'module\.([^.\[]+)(?:\[(?:"(?:[^"\\]|\\.)*"|[0-9]+)\])?\.?')
@@ -357,21 +376,27 @@ def _has_aliases(names: list[str], providers: Mapping[str, _Provider]) -> bool:
     return False
 
 
-def _with_unknowns(value: Any, unknown: Any, where: str) -> Any:
-    """Overlay ``after_unknown`` markers on ``after`` values."""
+def _with_unknowns(value: Any, unknown: Any, where: str, expression: Any = None, module: str = "") -> Any:
+    """Overlay ``after_unknown`` markers on ``after`` values; ``expression`` (the same path
+    in the resource's configuration) tells which resource an unknown value is read from."""
     if unknown is True:
-        return Unknown(f"{where} (known after apply)")
+        return Unknown(f"{where} (known after apply)", _referenced(expression, module))
     if isinstance(unknown, dict) and isinstance(value, dict):
-        return {k: _with_unknowns(value.get(k), unknown.get(k), f"{where}.{k}") for k in {*value, *unknown}}
+        inner = expression if isinstance(expression, dict) else {}
+        return {k: _with_unknowns(value.get(k), unknown.get(k), f"{where}.{k}", inner.get(k), module)
+                for k in {*value, *unknown}}
     if isinstance(unknown, list) and isinstance(value, list):
-        return [_with_unknowns(v, unknown[i] if i < len(unknown) else None, f"{where}[{i}]") for i, v in enumerate(value)]
+        inner = expression if isinstance(expression, list) else []
+        return [_with_unknowns(v, unknown[i] if i < len(unknown) else None, f"{where}[{i}]",
+                               inner[i] if i < len(inner) else None, module) for i, v in enumerate(value)]
     return value
 
 
-def _resource(change: Mapping[str, Any], providers: Mapping[str, _Provider], provider_keys: Mapping[str, str],
+def _resource(change: Mapping[str, Any], providers: Mapping[str, _Provider], configs: Mapping[str, Mapping],
               shown: str, state: str = "after") -> Resource:
     rtype, address = change["type"], change["address"]
     body = change.get("change") or {}
+    config = configs.get(_config_address(change)) or {}
     missing = None  # why the resource's values are not in the plan at all
     if state == "before":
         attrs = dict(body.get("before") or {})
@@ -380,10 +405,11 @@ def _resource(change: Mapping[str, Any], providers: Mapping[str, _Provider], pro
         if after is None:  # only a delete or forget plans no values; anything else is a broken plan
             missing = (f"{address} (known after apply)" if after_unknown is True
                        else f"the plan has no change.after for {address}")
-        attrs = _with_unknowns(after or {}, after_unknown or {}, address)
+        attrs = _with_unknowns(after or {}, after_unknown or {}, address, config.get("expressions"),
+                               change.get("module_address") or "")
         if isinstance(attrs, Unknown):  # after_unknown: true for the whole object
             missing, attrs = attrs.reason, {}
-    key, provider = _provider_of(provider_keys.get(_config_address(change), "aws"), change, providers)
+    key, provider = _provider_of(config.get("provider_config_key", "aws"), change, providers)
     region = attrs.get("region") if isinstance(attrs.get("region"), str) else provider.region
     actions = body.get("actions") or []
     tags = _tags(rtype, attrs, provider)

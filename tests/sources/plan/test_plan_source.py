@@ -351,3 +351,48 @@ def test_binary_plan_file_gets_the_hint(tmp_path: Path) -> None:
     path.write_bytes(buffer.getvalue())
     with pytest.raises(PlanError, match="terraform show -json"):
         load_plan(path)
+
+
+def test_a_reference_in_the_configuration_names_the_resource_a_planned_unknown_reads(tmp_path: Path) -> None:
+    """The plan has no value for ``launch_template[0].id`` (known after apply), but its
+    configuration lists the references of each expression: ``Unknown.ref`` carries the
+    launch template's address (within the module instance), and the group is priced with it."""
+    from tagcheck.catalog.prices import default_pricebook
+    from tagcheck.cost.estimate import CostModel
+
+    module = 'module.web["blue"]'
+    template = change(f"{module}.aws_launch_template.api", "aws_launch_template",
+                      {"instance_type": "m5.xlarge", "image_id": "ami-1"}, module=module)
+    group = change(f"{module}.aws_autoscaling_group.web", "aws_autoscaling_group",
+                   {"min_size": 2, "max_size": 4, "desired_capacity": 2, "launch_template": [{"version": "$Latest"}]},
+                   {"id": True, "launch_template": [{"id": True, "name": True}]}, module=module)
+    child = {"resources": [
+        {"address": "aws_launch_template.api", "mode": "managed", "type": "aws_launch_template", "name": "api",
+         "provider_config_key": "aws", "expressions": {"instance_type": {"constant_value": "m5.xlarge"}}},
+        {"address": "aws_autoscaling_group.web", "mode": "managed", "type": "aws_autoscaling_group", "name": "web",
+         "provider_config_key": "aws", "expressions": {
+             "min_size": {"constant_value": 2},
+             "launch_template": [{"id": {"references": ["aws_launch_template.api.id", "aws_launch_template.api"]},
+                                  "version": {"constant_value": "$Latest"}}]}}]}
+    doc = plan_doc([template, group], root_module={"module_calls": {"web": {"source": "./web", "module": child}}})
+    resources = load_plan(write(tmp_path, doc)).resources
+    planned_group = next(r for r in resources if r.type == "aws_autoscaling_group")
+    launch_template = planned_group.attributes["launch_template"][0]
+    assert launch_template["id"].ref == f"{module}.aws_launch_template.api"
+    assert launch_template["name"].ref is None  # no expression in the configuration: no reference
+    m5 = default_pricebook().ec2_hourly("us-east-1", "m5.xlarge")
+    cost = CostModel(default_pricebook(), resources).estimate(planned_group).monthly_usd
+    assert cost is not None and cost >= 2 * m5 * 730 * 0.99
+
+
+@pytest.mark.parametrize("references, ref", [
+    (["aws_launch_template.api.id", "aws_launch_template.api"], "aws_launch_template.api"),
+    (["aws_instance.web[0].id", "aws_instance.web[0]", "aws_instance.web"], "aws_instance.web[0]"),
+    (["data.aws_ami.base.id", "data.aws_ami.base"], "data.aws_ami.base"),
+    (["var.template_id"], None), (["local.name"], None), (["module.lt.id", "module.lt"], None),
+    (["each.value", "var.x", "aws_iam_role.r.arn"], "aws_iam_role.r"),  # the first resource named
+])
+def test_which_configuration_references_name_a_resource(references, ref) -> None:
+    from tagcheck.sources.plan import _referenced
+
+    assert _referenced({"references": references}, "") == ref

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping
 
 from tagcheck.model import Unknown
+from tagcheck.sources.terraform.expansion import instance_key
 from tagcheck.sources.terraform.functions import FUNCTIONS, NEVER_READ
 from tagcheck.sources.terraform.values import (
     CycleError, EvalError, PartialMap, first_unknown, is_known, show, to_bool, to_number, to_string,
@@ -41,13 +42,14 @@ class Scope:
     _local_values: dict[str, Any] = field(default_factory=dict)
     _evaluating: list[str] = field(default_factory=list)
     workspace: str = "default"  # terraform.workspace (--workspace, .terraform/environment)
+    address_prefix: str = ""  # "module.app." inside module.app: references become full addresses
 
     def child(self, **bindings: Any) -> "Scope":
         """Same module scope with extra names bound (locals stay shared and cached)."""
         merged = dict(self.bindings)
         merged.update(bindings)
         return Scope(self.variables, self.locals_exprs, self.path_module, self.path_root, self.modules, merged,
-                     self._local_values, self._evaluating, self.workspace)
+                     self._local_values, self._evaluating, self.workspace, self.address_prefix)
 
     def local(self, name: str) -> Any:
         if name in self._local_values:
@@ -61,7 +63,7 @@ class Scope:
         try:
             # locals never see each/count: evaluate them in the bare module scope
             bare = Scope(self.variables, self.locals_exprs, self.path_module, self.path_root, self.modules, {},
-                         self._local_values, self._evaluating, self.workspace)
+                         self._local_values, self._evaluating, self.workspace, self.address_prefix)
             value = evaluate(self.locals_exprs[name], bare)
         finally:
             self._evaluating.pop()
@@ -73,7 +75,7 @@ def evaluate(expr: Any, scope: Scope) -> Any:
     """Evaluate one expression. Raises EvalError for what Terraform would reject."""
     value = _evaluate_base(expr, scope)
     if isinstance(value, _Namespace):  # e.g. `data.aws_vpc.main` used as a whole
-        return Unknown(".".join(value.path))
+        return Unknown(".".join(value.path), _object_address(value, scope))
     return value
 
 
@@ -238,13 +240,26 @@ def _index(expr: Any, scope: Scope) -> Any:
             if len(base.path) == 1 and base.path[0] in _NAMED_ONLY:  # var[0], local[true]: names are strings
                 raise EvalError(f"{render(expr[1])}[{show(key)}]: the key must be a name")
             # an instance of a resource, data source or module: known only after apply
-            return Unknown(render(expr))
+            address = _object_address(base, scope)
+            return Unknown(render(expr), address and address + instance_key(key))
+        address = _object_address(base, scope)
+        if address:  # aws_instance.web["a"]: an instance key, never an attribute
+            return Unknown(render(expr), address + instance_key(key))
         return _get(base, key, scope, expr)
     return _lookup(base, key, expr)
 
 
 # root names whose attributes are names, never indexes
 _NAMED_ONLY = {"var", "local", "each", "count", "path", "terraform", "self"}
+
+
+def _object_address(ns: "_Namespace", scope: Scope) -> str | None:
+    """The full address a namespace names when it is a whole resource (``aws_instance.web``)
+    or data source (``data.aws_ami.base``), for ``Unknown.ref``; None for anything else."""
+    path = ns.path
+    if path[0] == "data" and len(path) == 3 or path[0] not in _NAMED_ONLY | {"data", "module"} and len(path) == 2:
+        return scope.address_prefix + ".".join(path)
+    return None
 
 
 def _get(base: Any, name: Any, scope: Scope, expr: Any) -> Any:
@@ -278,7 +293,7 @@ def _namespace_attr(ns: _Namespace, name: Any, scope: Scope, expr: Any) -> Any:
         return _Namespace(*ns.path, str(name))
     if root not in ("data", "module") and len(ns.path) == 1:
         return _Namespace(*ns.path, str(name))
-    return Unknown(render(expr))
+    return Unknown(render(expr), _object_address(ns, scope))  # an attribute: known after apply
 
 
 def _lookup(base: Any, key: Any, expr: Any) -> Any:
@@ -311,7 +326,7 @@ def _lookup(base: Any, key: Any, expr: Any) -> Any:
 def _splat(expr: Any, scope: Scope) -> Any:
     base = _evaluate_base(expr[1], scope)
     if isinstance(base, (Unknown, _Namespace)):
-        return base if isinstance(base, Unknown) else Unknown(render(expr[1]) + "[*]")
+        return base if isinstance(base, Unknown) else Unknown(render(expr[1]) + "[*]", _object_address(base, scope))
     items = base if isinstance(base, list) else ([] if base is None else [base])
     out = []
     for item in items:

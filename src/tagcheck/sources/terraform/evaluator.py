@@ -152,7 +152,7 @@ class ModuleEvaluator:
 
         scope = Scope(variables=variables, locals_exprs=locals_exprs,
                       path_module=os.path.relpath(mod.directory, root.directory), path_root=".", modules=module_outputs,
-                      workspace=self.workspace[0])
+                      workspace=self.workspace[0], address_prefix=prefix)
         try:
             providers.update(self._providers(mod, scope, inherited))
         except Exception as exc:  # noqa: BLE001 - a tagcheck bug: the resources are still reported

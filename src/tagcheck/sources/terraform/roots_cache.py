@@ -32,7 +32,7 @@ from tagcheck.sources.terraform.values import PartialMap
 from tagcheck.sources.terraform.expansion import ZeroInstances
 from tagcheck.sources.terraform.inputs import selected_workspace
 
-ENTRY_VERSION = 4  # bump when the shape of an entry changes
+ENTRY_VERSION = 5  # bump when the shape of an entry changes
 
 
 class Uncacheable(Exception):
@@ -74,7 +74,7 @@ class _Encoder:
             return {k if type(k) is str else _bad(k): self(v) for k, v in value.items()}
         self.special = True
         if kind is Unknown:
-            return ("u", value.reason)
+            return ("u", value.reason, value.ref)
         if kind is PartialMap:
             return ("p", self(dict(value.known)), value.reason)
         return _bad(value)
@@ -91,7 +91,7 @@ def _dec(value: Any) -> Any:
     if kind is dict:
         return {k: _dec(v) for k, v in value.items()}
     if kind is tuple:  # the codec's own markers: evaluated values contain no tuples
-        return Unknown(value[1]) if value[0] == "u" else PartialMap(_dec(value[1]), value[2])
+        return Unknown(value[1], value[2]) if value[0] == "u" else PartialMap(_dec(value[1]), value[2])
     return value
 
 
