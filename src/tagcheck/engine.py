@@ -72,7 +72,7 @@ def pricebook_for(policy):
     from tagcheck.catalog.prices import PriceBook, default_pricebook, load_overrides
     from pathlib import Path
 
-    cost = policy.cost_settings
+    cost = policy.cost
     if not cost.prices and not cost.spot_discount:
         return default_pricebook()
     base_dir = Path(policy.source).parent if policy.source else None

@@ -66,6 +66,36 @@ class Unknown:
         return False
 
 
+# --- reading attributes, whatever the source --------------------------------------------
+# Attributes are plain data in every source, with one difference that cannot be normalised
+# away without the provider's schema: a nested block (``root_block_device``,
+# ``launch_template``) is a list of mappings from HCL and plans, but may be a single
+# mapping in .tf.json, a plan's single-nested block or a live collector — and a mapping is
+# also what a map argument (``tags``) is. So the model's contract is "a block is one
+# mapping or a list of them", and rules read blocks through these two functions.
+
+def first_block(value: Any) -> Mapping[str, Any] | None:
+    """The first (usually only) block of a nested-block attribute, or None."""
+    if isinstance(value, list) and value and isinstance(value[0], dict):
+        return value[0]
+    if isinstance(value, dict):
+        return value
+    return None
+
+
+def blocks(value: Any) -> list[Mapping[str, Any]]:
+    """Every block of a nested-block attribute (``rule``, ``transition``)."""
+    if isinstance(value, list):
+        return [b for b in value if isinstance(b, dict)]
+    return [value] if isinstance(value, dict) else []
+
+
+def referenced_address(value: Any) -> str | None:
+    """The full address of the resource a reference like ``aws_launch_template.api.id``
+    points at (the source records it as ``Unknown.ref``), else None."""
+    return value.ref if isinstance(value, Unknown) else None
+
+
 @dataclass(frozen=True, slots=True)
 class Location:
     file: str | None = None

@@ -13,6 +13,8 @@ from tagcheck.policy import (
     POLICY_FILENAMES,
     SHIPPED_POLICIES_DIR,
     AllowedValues,
+    CostSettings,
+    Governance,
     IgnoreEntry,
     RuleConfig,
     find_policy,
@@ -75,10 +77,8 @@ def test_design_example_merged_with_the_baseline(tmp_path):
     assert policy.environment_tag == "environment"
     assert policy.non_production == ("dev", "test", "sandbox")
     assert policy.production == ("prod", "production")
-    assert policy.governance == {
-        "regions": ["us-east-1", "eu-west-1"],
-        "non_production": {"max_instance_size": "xlarge", "schedule_tag": "schedule"},
-    }
+    assert policy.governance == Governance(regions=("us-east-1", "eu-west-1"), max_instance_size="xlarge",
+                                           schedule_tag="schedule")
     assert policy.rules == {"COST004": RuleConfig(severity="warning")}
     assert policy.rule_config("COST004").severity == "warning"
     assert policy.rule_config("TAG001") == RuleConfig()
@@ -92,7 +92,7 @@ def test_design_example_merged_with_the_baseline(tmp_path):
             line=20,
         ),
     )
-    assert policy.cost == {}
+    assert policy.cost == CostSettings()
 
 
 def test_design_example_validates_with_rule_schemas(tmp_path):
@@ -110,10 +110,10 @@ def test_missing_keys_take_their_defaults(tmp_path):
     assert policy.environment_tag == "environment"
     assert policy.non_production == ()
     assert policy.production == ("prod", "production")
-    assert policy.governance == {}
+    assert policy.governance == Governance()
     assert policy.rules == {}
     assert policy.ignores == ()
-    assert policy.cost == {}
+    assert policy.cost == CostSettings()
     assert policy.rule_config("TAG001") == RuleConfig(enabled=True, severity=None, options={})
 
 
@@ -144,8 +144,8 @@ governance:
     dev: [aws_nat_gateway]
 """
     policy = load_policy(write(tmp_path / "p.yaml", text))
-    assert policy.governance["allowed_instance_families"] == {"dev": ["t3", "t4g"]}
-    assert policy.governance["prohibited_types"] == {"dev": ["aws_nat_gateway"]}
+    assert policy.governance.allowed_instance_families == {"dev": ("t3", "t4g")}
+    assert policy.governance.prohibited_types == {"dev": ("aws_nat_gateway",)}
 
 
 def test_yaml_anchors_and_merge_keys(tmp_path):
@@ -164,7 +164,7 @@ cost:
 """
     policy = load_policy(write(tmp_path / "p.yaml", text))
     assert policy.allowed["stage"] == AllowedValues(values=("dev", "prod"))
-    assert policy.cost["prices"]["dev"] == {"hours": 220, "currency": "USD"}
+    assert policy.cost.prices["dev"] == {"hours": 220, "currency": "USD"}
 
 
 def test_timestamps_stay_text_in_value_lists(tmp_path):
@@ -229,7 +229,7 @@ def test_without_a_policy_file_the_baseline_applies(tmp_path, monkeypatch):
     assert policy.key_case == "lower"
     assert policy.environment_tag == "environment"
     assert policy.non_production == ("dev", "test", "sandbox")
-    assert policy.governance == {"non_production": {"max_instance_size": "xlarge", "schedule_tag": "schedule"}}
+    assert policy.governance == Governance(max_instance_size="xlarge", schedule_tag="schedule")
 
 
 # --- extends ------------------------------------------------------------------------
@@ -281,7 +281,7 @@ cost:
     }
     assert policy.rule_config("TAG003") == RuleConfig(enabled=False, severity="warning", options={"max_distance": 2})
     assert [(e.reason, e.file, e.line) for e in policy.ignores] == [("base", base_file, 10), ("child", str(child), 10)]
-    assert policy.cost == {"spot_discount": {"default": 0.6, "p3": 0.7}}
+    assert policy.cost == CostSettings(spot_discount={"default": 0.6, "p3": 0.7})
 
 
 def test_later_bases_win_and_a_shared_base_counts_once(tmp_path):
@@ -344,6 +344,6 @@ def test_starter_policy_commented_examples_are_valid(tmp_path):
     policy = load_policy(write(tmp_path / ".tagcheck.yaml", uncommented))
 
     assert policy.allowed["cost-center"] == AllowedValues(pattern="^cc-[0-9]{4}$")
-    assert policy.governance["regions"] == ["us-east-1", "eu-west-1"]
+    assert policy.governance.regions == ("us-east-1", "eu-west-1")
     assert policy.rule_config("TAG005").enabled is False
     assert policy.ignores[0].expires == datetime.date(2027, 3, 31)

@@ -1,8 +1,8 @@
-"""The typed ``governance`` and ``cost`` sections (Policy.governance_settings / cost_settings).
+"""The typed ``governance`` and ``cost`` sections (Policy.governance / Policy.cost).
 
 Built once by the loader after validation and merging; the defaults live on the
 dataclasses. The rules and ``engine.pricebook_for`` read only these, so each test here
-also pins that they see what the old raw-dict reads saw.
+also pins that they mean what reading the sections as written meant.
 """
 
 from __future__ import annotations
@@ -11,10 +11,12 @@ import datetime
 from pathlib import Path
 
 import pytest
+import yaml
 
 from tagcheck import engine
 from tagcheck.model import Location, Origin, Resource, TagSet, TagValue
-from tagcheck.policy import CostSettings, Governance, load_default_policy, load_policy
+from tagcheck.policy import SHIPPED_POLICIES_DIR, CostSettings, Governance, load_default_policy, load_policy
+from tagcheck.policy.merge import merge_settings
 
 FULL = """\
 version: 1
@@ -42,9 +44,17 @@ def write(path: Path, text: str) -> Path:
     return path
 
 
-def _old_reads(policy) -> dict:
+def _as_written(text: str) -> dict:
+    """The policy's settings as written, merged onto the shipped baseline it extends."""
+    doc = yaml.safe_load(text)
+    if "finops-baseline" in (doc.get("extends") or ()):
+        doc = merge_settings(yaml.safe_load((SHIPPED_POLICIES_DIR / "finops-baseline.yaml").read_text()), doc)
+    return doc
+
+
+def _old_reads(doc: dict) -> dict:
     """What the rules and pricebook_for read from the raw mappings before the typed sections."""
-    gov, cost = policy.governance, dict(policy.cost or {})
+    gov, cost = doc.get("governance") or {}, doc.get("cost") or {}
     non_prod = gov.get("non_production") or {}
     return {
         "regions": gov.get("regions"),
@@ -59,7 +69,7 @@ def _old_reads(policy) -> dict:
 
 
 def _new_reads(policy) -> dict:
-    gov, cost = policy.governance_settings, policy.cost_settings
+    gov, cost = policy.governance, policy.cost
     return {
         "regions": gov.regions,
         "allowed_instance_families": gov.allowed_instance_families,
@@ -92,34 +102,34 @@ def _same_meaning(old, new) -> bool:
 def test_absent_sections_take_the_dataclass_defaults(tmp_path):
     policy = load_policy(write(tmp_path / "p.yaml", "version: 1\n"))
 
-    assert policy.governance_settings == Governance()
-    assert policy.cost_settings == CostSettings()
-    gov = policy.governance_settings
+    assert policy.governance == Governance()
+    assert policy.cost == CostSettings()
+    gov = policy.governance
     assert gov.regions == ()
     assert gov.allowed_instance_families == {} and gov.prohibited_types == {}
     assert gov.max_instance_size is None
     assert gov.schedule_tag is None  # no tag counts as schedule evidence
     assert gov.suggested_schedule_tag == "schedule"  # but the advice still names one
-    assert policy.cost_settings.prices is None and policy.cost_settings.spot_discount == {}
+    assert policy.cost.prices is None and policy.cost.spot_discount == {}
 
 
 def test_empty_non_production_block_keeps_the_defaults(tmp_path):
     policy = load_policy(write(tmp_path / "p.yaml", "version: 1\ngovernance:\n  non_production: {}\ncost: {}\n"))
-    assert policy.governance_settings == Governance()
-    assert policy.cost_settings == CostSettings()
+    assert policy.governance == Governance()
+    assert policy.cost == CostSettings()
 
 
 def test_one_key_set_leaves_the_others_at_their_defaults(tmp_path):
     policy = load_policy(write(tmp_path / "p.yaml",
                                "version: 1\ngovernance:\n  non_production: {schedule_tag: uptime}\n"))
-    assert policy.governance_settings == Governance(schedule_tag="uptime")
-    assert policy.governance_settings.suggested_schedule_tag == "uptime"
+    assert policy.governance == Governance(schedule_tag="uptime")
+    assert policy.governance.suggested_schedule_tag == "uptime"
 
 
 def test_the_built_in_policy_sets_the_non_production_limits():
     policy = load_default_policy()
-    assert policy.governance_settings == Governance(max_instance_size="xlarge", schedule_tag="schedule")
-    assert policy.cost_settings == CostSettings()
+    assert policy.governance == Governance(max_instance_size="xlarge", schedule_tag="schedule")
+    assert policy.cost == CostSettings()
 
 
 # --- values from a file -------------------------------------------------------------------------
@@ -128,14 +138,14 @@ def test_the_built_in_policy_sets_the_non_production_limits():
 def test_values_are_read_from_the_policy_file(tmp_path):
     policy = load_policy(write(tmp_path / "p.yaml", FULL))
 
-    assert policy.governance_settings == Governance(
+    assert policy.governance == Governance(
         regions=("us-east-1", "eu-west-1"),
         allowed_instance_families={"dev": ("t3", "t4g"), "test": ()},
         prohibited_types={"dev": ("aws_nat_gateway", "aws_eip")},
         max_instance_size="large",
         schedule_tag="uptime",
     )
-    assert policy.cost_settings == CostSettings(
+    assert policy.cost == CostSettings(
         prices={"us-east-1": {"ec2": {"m5.large": 0.05}}},
         spot_discount={"default": 0.5, "p3": 0.7},
     )
@@ -143,7 +153,7 @@ def test_values_are_read_from_the_policy_file(tmp_path):
 
 def test_a_prices_path_is_kept_as_written(tmp_path):
     policy = load_policy(write(tmp_path / "p.yaml", "version: 1\ncost:\n  prices: rates/negotiated.yaml\n"))
-    assert policy.cost_settings.prices == "rates/negotiated.yaml"
+    assert policy.cost.prices == "rates/negotiated.yaml"
 
 
 def test_typed_sections_are_built_after_extends_merge(tmp_path):
@@ -159,25 +169,19 @@ cost:
 """)
     policy = load_policy(child)
 
-    gov = policy.governance_settings
+    gov = policy.governance
     assert gov.regions == ("ap-south-1",)  # a list is replaced
     assert gov.schedule_tag == "office-hours" and gov.max_instance_size == "large"  # mappings merge deep
     assert gov.prohibited_types == {"dev": ("aws_nat_gateway", "aws_eip")}
-    assert policy.cost_settings.spot_discount == {"default": 0.6, "p3": 0.7}
-
-
-def test_the_raw_sections_are_still_the_policy_as_written(tmp_path):
-    policy = load_policy(write(tmp_path / "p.yaml", "version: 1\ngovernance:\n  regions: [us-east-1]\n"))
-    assert policy.governance == {"regions": ["us-east-1"]}
-    assert policy.cost == {}
+    assert policy.cost.spot_discount == {"default": 0.6, "p3": 0.7}
 
 
 def test_sections_are_frozen(tmp_path):
     policy = load_policy(write(tmp_path / "p.yaml", FULL))
     with pytest.raises(AttributeError):
-        policy.governance_settings.regions = ()  # type: ignore[misc]
+        policy.governance.regions = ()  # type: ignore[misc]
     with pytest.raises(AttributeError):
-        policy.cost_settings.prices = None  # type: ignore[misc]
+        policy.cost.prices = None  # type: ignore[misc]
 
 
 def test_the_cache_needs_no_change_for_the_typed_sections(tmp_path):
@@ -201,8 +205,8 @@ def test_the_cache_needs_no_change_for_the_typed_sections(tmp_path):
     assert {kind for kind, _ in store} == {"policy-document", "policy"}
     warm = load_policy(path, validated=store)
     assert warm == cold
-    assert warm.governance_settings == cold.governance_settings
-    assert warm.cost_settings == cold.cost_settings
+    assert warm.governance == cold.governance
+    assert warm.cost == cold.cost
 
 
 # --- the readers see the same values as before ---------------------------------------------------
@@ -221,7 +225,7 @@ POLICIES = {
 @pytest.mark.parametrize("text", POLICIES.values(), ids=POLICIES.keys())
 def test_typed_reads_mean_what_the_raw_reads_meant(tmp_path, text):
     policy = load_policy(write(tmp_path / "p.yaml", text))
-    old, new = _old_reads(policy), _new_reads(policy)
+    old, new = _old_reads(_as_written(text)), _new_reads(policy)
     for key in old:
         assert _same_meaning(old[key], new[key]), (key, old[key], new[key])
         assert bool(old[key]) == bool(new[key]), key  # the rules test truthiness

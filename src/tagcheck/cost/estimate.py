@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any, Iterable, Mapping, Sequence
 
 from tagcheck.catalog.prices import HOURS_PER_MONTH, PriceBook
-from tagcheck.model import Resource, Unknown
+from tagcheck.model import Resource, Unknown, blocks, first_block, referenced_address
 
 
 @dataclass(frozen=True)
@@ -55,12 +55,6 @@ class Estimate:
 
 NO_COST = Estimate()
 
-def referenced_address(value: Any) -> str | None:
-    """The full address of the resource a reference like ``aws_launch_template.api.id``
-    points at (the source records it on the Unknown it evaluates to), else None."""
-    return value.ref if isinstance(value, Unknown) else None
-
-
 def compound_saving(cost: float | None, savings: Iterable[float]) -> float:
     """A resource's possible monthly saving from several levers: they compound (schedule,
     then spot on what remains), largest first, never more than the cost. Without a known
@@ -72,21 +66,6 @@ def compound_saving(cost: float | None, savings: Iterable[float]) -> float:
     for saving in sorted(savings, reverse=True):
         remaining *= max(0.0, 1 - min(saving, cost) / cost)
     return cost - remaining
-
-
-def first_block(value: Any) -> Mapping[str, Any] | None:
-    """A nested block as evaluated (a list of dicts from HCL, a dict from JSON/plans)."""
-    if isinstance(value, list) and value and isinstance(value[0], dict):
-        return value[0]
-    if isinstance(value, dict):
-        return value
-    return None
-
-
-def blocks(value: Any) -> list[Mapping[str, Any]]:
-    if isinstance(value, list):
-        return [b for b in value if isinstance(b, dict)]
-    return [value] if isinstance(value, dict) else []
 
 
 class CostModel:

@@ -32,10 +32,10 @@ design leaves open, made here:
 - **environments.production** defaults to ``prod, production``; ``non_production``
   has no default of its own (the baseline sets ``dev, test, sandbox``).
 
-- **Typed sections**: ``Policy.governance_settings`` (:class:`Governance`) and
-  ``Policy.cost_settings`` (:class:`CostSettings`) are built once, after validation and
+- **Typed sections**: ``Policy.governance`` (:class:`Governance`) and
+  ``Policy.cost`` (:class:`CostSettings`) are built once, after validation and
   merging, with every default on the dataclass; rules and the engine read these.
-  ``Policy.governance`` / ``Policy.cost`` stay the merged mappings as written.
+  The sections as written are not kept.
 
 Importing this package imports neither yaml (read when a policy text is not in the
 cache) nor jsonschema, and never boto3.

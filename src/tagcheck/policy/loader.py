@@ -201,13 +201,11 @@ def build_policy(layer: PolicyLayer, source: str | None) -> Policy:
         environment_tag=environments.get("tag", "environment"),
         non_production=tuple(environments.get("non_production", ())),
         production=tuple(environments.get("production", ("prod", "production"))),
-        governance=settings.get("governance", {}),
+        governance=_governance(settings.get("governance", {})),
         rules={rule_id: _rule_config(config) for rule_id, config in settings.get("rules", {}).items()},
         ignores=layer.ignores,
-        cost=settings.get("cost", {}),
+        cost=_cost(settings.get("cost", {})),
         files=layer.files,
-        governance_settings=_governance(settings.get("governance", {})),
-        cost_settings=_cost(settings.get("cost", {})),
     )
 
 

@@ -125,11 +125,9 @@ class CostSettings:
 class Policy:
     """A validated policy with every ``extends`` merged in.
 
-    Readers use the typed sections: ``governance_settings`` (:class:`Governance`) and
-    ``cost_settings`` (:class:`CostSettings`), built once by the loader with their
-    defaults. ``governance`` and ``cost`` are the same sections as written (plain dicts
-    and lists, only the keys the files set), kept for callers that show or compare the
-    policy as written; treat them as read-only, and do not read settings from them.
+    ``governance`` (:class:`Governance`) and ``cost`` (:class:`CostSettings`) are the
+    typed sections, built once by the loader with their defaults; the sections as written
+    are not kept, so no reader can bypass the defaults.
     ``files`` lists every file merged into this policy, bases first, the shipped ones
     included (a cache key for "did the policy change").
     """
@@ -141,13 +139,11 @@ class Policy:
     environment_tag: str = "environment"
     non_production: tuple[str, ...] = ()
     production: tuple[str, ...] = ("prod", "production")
-    governance: Mapping[str, Any] = field(default_factory=dict)
+    governance: Governance = Governance()
     rules: Mapping[str, RuleConfig] = field(default_factory=dict)
     ignores: tuple[IgnoreEntry, ...] = ()
-    cost: Mapping[str, Any] = field(default_factory=dict)
+    cost: CostSettings = CostSettings()
     files: tuple[str, ...] = ()
-    governance_settings: Governance = Governance()
-    cost_settings: CostSettings = CostSettings()
 
     def rule_config(self, rule_id: str) -> RuleConfig:
         return self.rules.get(rule_id) or RuleConfig()

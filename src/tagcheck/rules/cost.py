@@ -17,8 +17,7 @@ import shlex
 from typing import Any, Iterable
 
 from tagcheck.catalog.instances import current_generation_equivalent, instance_spec, size_rank, smaller_sizes
-from tagcheck.cost.estimate import blocks, first_block, referenced_address
-from tagcheck.model import Lever, Origin, Resource, Severity, Unknown
+from tagcheck.model import Lever, Origin, Resource, Severity, Unknown, blocks, first_block, referenced_address
 from tagcheck.rules.dollars import compute_usd, money, price_difference, unit_price
 from tagcheck.rules.registry import Hit, Rule, RuleContext
 
@@ -50,7 +49,7 @@ def _schedule_hours(ctx: RuleContext) -> int:
 def check_rightsize(resource: Resource, ctx: RuleContext) -> Iterable[Hit]:
     if resource.type not in ("aws_instance", "aws_db_instance") or not ctx.is_non_production(resource):
         return
-    max_size = ctx.policy.governance_settings.max_instance_size
+    max_size = ctx.policy.governance.max_instance_size
     current, attr = _size_of(resource)
     spec = instance_spec(current) if current else None
     if not max_size or spec is None or size_rank(spec.size) <= size_rank(max_size):
@@ -83,7 +82,7 @@ _SCHEDULABLE = ("aws_instance", "aws_autoscaling_group", "aws_db_instance", "aws
 
 
 def _has_schedule(resource: Resource, ctx: RuleContext) -> bool:
-    tag = ctx.policy.governance_settings.schedule_tag
+    tag = ctx.policy.governance.schedule_tag
     if tag and resource.tags is not None and tag in resource.tags.values:
         return True
     if resource.type == "aws_autoscaling_group":
@@ -106,7 +105,7 @@ def check_schedule(resource: Resource, ctx: RuleContext) -> Iterable[Hit]:
     compute = compute_usd(ctx.costs.estimate(resource))
     fraction = 1 - hours / WEEK_HOURS
     saving = round(compute * fraction, 2) if compute is not None else None
-    tag = ctx.policy.governance_settings.suggested_schedule_tag
+    tag = ctx.policy.governance.suggested_schedule_tag
     arithmetic = (f"{money(compute)} compute × (1 − {hours}/{WEEK_HOURS} h) = {money(saving)}/mo"
                   if saving is not None else None)
     yield Hit(f"schedule: always-on {ctx.environment(resource)} {resource.type.removeprefix('aws_').replace('_', ' ')} "

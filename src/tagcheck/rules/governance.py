@@ -19,7 +19,7 @@ _GLOBAL_PREFIXES = ("aws_iam_", "aws_cloudfront_", "aws_route53_", "aws_organiza
 
 
 def check_region(resource: Resource, ctx: RuleContext) -> Iterable[Hit]:
-    allowed = ctx.policy.governance_settings.regions
+    allowed = ctx.policy.governance.regions
     region = resource.region
     if not allowed or not isinstance(region, str) or resource.type.startswith(_GLOBAL_PREFIXES):
         return
@@ -44,7 +44,7 @@ def _families(resource: Resource) -> list[tuple[str, str, str]]:
 
 
 def check_instance_family(resource: Resource, ctx: RuleContext) -> Iterable[Hit]:
-    allowed_by_env = ctx.policy.governance_settings.allowed_instance_families
+    allowed_by_env = ctx.policy.governance.allowed_instance_families
     env = ctx.environment(resource)
     if env not in allowed_by_env:
         return
@@ -58,7 +58,7 @@ def check_instance_family(resource: Resource, ctx: RuleContext) -> Iterable[Hit]
 
 
 def check_prohibited_type(resource: Resource, ctx: RuleContext) -> Iterable[Hit]:
-    prohibited = ctx.policy.governance_settings.prohibited_types
+    prohibited = ctx.policy.governance.prohibited_types
     env = ctx.environment(resource)
     if env in prohibited and resource.type in prohibited[env]:
         cost = ctx.costs.estimate(resource).monthly_usd

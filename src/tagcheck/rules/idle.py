@@ -116,7 +116,7 @@ def check_schedule_not_applied(resource: Resource, ctx: RuleContext) -> Iterable
     live = _live(resource)
     if live is None or resource.type != "aws_instance" or live.get("state") != "running":
         return
-    tag = ctx.policy.governance_settings.schedule_tag
+    tag = ctx.policy.governance.schedule_tag
     if not tag or resource.tags is None or tag not in resource.tags.values or not ctx.is_non_production(resource):
         return  # without the tag, COST202 already reports the missing schedule and its saving
     uptime = _age_days(live.get("launch_time"), ctx.today)

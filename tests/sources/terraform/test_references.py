@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from tagcheck.catalog.prices import default_pricebook
-from tagcheck.cost.estimate import CostModel, referenced_address
-from tagcheck.model import Unknown
+from tagcheck.cost.estimate import CostModel
+from tagcheck.model import Unknown, referenced_address
 from tagcheck.sources.terraform.cache import ParseCache
 from tagcheck.sources.terraform.evaluate import Scope, evaluate
 from tagcheck.sources.terraform.inputs import RootInputs
