@@ -30,7 +30,9 @@ a newline inside a quoted string, object items with no separator (``{a = 1 b = 2
 ``{for = 1}``, one-line block layouts (``b {`` ⏎ ``a = 1 }``) and a newline inside a splat
 marker outside brackets.
 
-Heredocs and ``.tf.json`` strings are parsed as quoted templates, escaping only their
+The JSON syntax (``.tf.json``) is converted by hcl_json.py, and the text of templates
+(escapes, heredoc indentation, where the ``${…}`` are) is templates.py; neither imports
+hcl2. Heredocs and ``.tf.json`` strings are parsed as quoted templates, escaping only their
 literal text: a ``${…}`` inside is an expression, kept as written, so it may span lines.
 
 Expression forms (tuples, first item names the form):
@@ -66,13 +68,10 @@ Limits (hardening, issue #8):
 
 from __future__ import annotations
 
-import bisect
 import functools
 import gc
 import hashlib
-import json
 import os
-import re
 import sys
 import threading
 from contextlib import contextmanager
@@ -84,7 +83,9 @@ import hcl2.parser
 from lark import Lark, Token, Tree
 from lark.exceptions import UnexpectedInput
 
-from tagcheck.sources.terraform.syntax import MAX_NESTING, Block, ParseError, nesting_depth
+from tagcheck.sources.terraform.hcl_json import JsonConverter
+from tagcheck.sources.terraform.syntax import MAX_NESTING, Block, ParseError, TooDeep, too_deep_error
+from tagcheck.sources.terraform.templates import flush_heredoc, quoted_template, unescape
 
 HCL2_VERSION = getattr(hcl2, "__version__", "unknown")
 
@@ -232,17 +233,6 @@ class _PostLexer:
             yield token
 
 
-class _TooDeep(Exception):
-    def __init__(self, line: int | None):
-        super().__init__(line)
-        self.line = line
-
-
-def _too_deep(line: int | None) -> ParseError:
-    return ParseError(f"nested more than {MAX_NESTING} levels deep (blocks, brackets, parentheses or "
-                      "operators); tagcheck does not read configurations this deep", line)
-
-
 class _Depth(threading.local):
     value = 0
 
@@ -258,8 +248,8 @@ def _parsing():
     saved, _DEPTH.value = _DEPTH.value, 0
     try:
         yield
-    except _TooDeep as exc:
-        raise _too_deep(exc.line) from None
+    except TooDeep as exc:
+        raise too_deep_error(exc.line) from None
     except RecursionError:  # a shape the nesting count does not see; still a clear error
         raise ParseError("nested too deeply to parse") from None
     finally:
@@ -272,7 +262,7 @@ def parse_file(path: Path, text: str) -> list[Block]:
     """Parse one ``.tf`` or ``.tf.json`` file into its top-level blocks."""
     with _parsing():
         if path.name.endswith(".tf.json") or path.suffix == ".json":
-            return _JsonConverter(text).blocks()
+            return JsonConverter(text, _STRINGS).blocks()
         return parse_hcl(text)
 
 
@@ -339,7 +329,7 @@ def _body(body: Tree) -> tuple[dict[str, tuple[Any, int]], list[Block]]:
             head = [_name(p) if p.data != "string" else _plain_string(p) for p in parts[:-1]]
             depth = _DEPTH.value + 1
             if depth > MAX_NESTING:
-                raise _TooDeep(_first_line(node))
+                raise TooDeep(_first_line(node))
             _DEPTH.value = depth
             try:
                 sub_attrs, sub_blocks = _body(inner)
@@ -393,7 +383,7 @@ def _expr(node: Tree) -> Any:
         return ("unsupported", kind)
     depth = _DEPTH.value + 1
     if depth > MAX_NESTING:
-        raise _TooDeep(_first_line(node))
+        raise TooDeep(_first_line(node))
     _DEPTH.value = depth
     try:
         return handler(node)
@@ -429,7 +419,7 @@ def _string_parts(node: Tree) -> list:
         (piece,) = part.children
         if isinstance(piece, Token):
             if piece.type == "STRING_CHARS":
-                _append_text(parts, _unescape(str(piece)))
+                _append_text(parts, unescape(str(piece)))
             elif piece.type in ("ESCAPED_INTERPOLATION", "ESCAPED_DIRECTIVE"):
                 _append_text(parts, str(piece)[1:])  # $${x} → literal ${x}
             else:
@@ -448,25 +438,6 @@ def _append_text(parts: list, text: str) -> None:
         parts.append(text)
 
 
-_ESCAPES = re.compile(r"\\(u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|.)", re.S)
-_SIMPLE_ESCAPES = {"n": "\n", "r": "\r", "t": "\t", '"': '"', "\\": "\\"}
-
-
-def _unescape(text: str) -> str:
-    if "\\" not in text:
-        return text
-
-    def repl(m: re.Match) -> str:
-        esc = m.group(1)
-        if esc[0] in "uU" and len(esc) > 1:
-            code = int(esc[1:], 16)
-            # not a Unicode scalar value (a surrogate, or above U+10FFFF): U+FFFD, as Go's HCL
-            return chr(code) if code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF else "\ufffd"
-        return _SIMPLE_ESCAPES.get(esc, "\\" + esc)
-
-    return _ESCAPES.sub(repl, text)
-
-
 def _heredoc(node: Tree) -> Any:
     raw = str(node.children[0])
     trim = raw.startswith("<<-")
@@ -474,25 +445,8 @@ def _heredoc(node: Tree) -> Any:
     body = raw[first_nl + 1:]
     body = body[: body.rstrip("\n").rfind("\n") + 1] if "\n" in body.rstrip("\n") else ""
     if trim:
-        body = _flush(body)
+        body = flush_heredoc(body)
     return _template_from_text(body)
-
-
-def _flush(body: str) -> str:
-    """``<<-``: the least indentation of the lines is cut from each. As HCL does, a line
-    that starts inside a ``${…}`` is expression source, neither counted nor cut."""
-    lines = body.split("\n")
-    spans = iter(_sequence_spans(body))
-    span = next(spans, None)
-    starts_outside, offset = [], 0
-    for line in lines:
-        while span is not None and span[1] <= offset:
-            span = next(spans, None)
-        starts_outside.append(span is None or not span[0] < offset < span[1])
-        offset += len(line) + 1
-    indents = [len(line) - len(line.lstrip()) for line, out in zip(lines, starts_outside) if out and line.strip()]
-    cut = min(indents, default=0)
-    return "\n".join(line[cut:] if out else line for line, out in zip(lines, starts_outside))
 
 
 def _template_from_text(text: str) -> Any:
@@ -500,80 +454,22 @@ def _template_from_text(text: str) -> Any:
     if "${" not in text and "%{" not in text:
         return ("lit", text.replace("$${", "${").replace("%%{", "%{"))
     try:
-        return parse_expression(f'"{_quoted_template(text)}"')
+        return parse_expression(f'"{quoted_template(text)}"')
     except ParseError:
         return ("unsupported", "template that cannot be parsed")
 
 
-_SEQUENCE = re.compile(r"\$\$\{|%%\{|\$\{|%\{")
+class _Strings:
+    """How .tf.json strings are parsed (hcl_json.StringParser)."""
+
+    def template(self, text: str) -> Any:
+        return _template_from_text(text)
+
+    def expression(self, text: str) -> Any:
+        return parse_expression(text)
 
 
-def _escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
-
-
-def _quoted_template(text: str) -> str:
-    """The body of a quoted string with the same template as ``text``. Only the literal
-    text is escaped: a ``${…}``/``%{…}`` sequence is copied as it is, since it is an
-    expression — its strings are HCL strings, and its newlines (``${jsonencode({`` ⏎ …)
-    are ignored there, as inside brackets; escaped, it could not be parsed."""
-    out, i = [], 0
-    for start, end in _sequence_spans(text):
-        out.append(_escape(text[i:start]))
-        out.append(text[start:end])
-        i = end
-    out.append(_escape(text[i:]))
-    return "".join(out)
-
-
-def _sequence_spans(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each ``${…}``/``%{…}`` of a template's text; an unclosed one runs to
-    the end (the parser then says so). ``$${`` and ``%%{`` are literal text."""
-    spans, i = [], 0
-    while (m := _SEQUENCE.search(text, i)) is not None:
-        if m.group() in ("$${", "%%{"):
-            i = m.end()
-            continue
-        end = _sequence_end(text, m.end())
-        if end < 0:
-            spans.append((m.start(), len(text)))
-            break
-        spans.append((m.start(), end))
-        i = end
-    return spans
-
-
-def _sequence_end(text: str, i: int) -> int:
-    """Index after the "}" that closes the sequence opened just before ``i``, or -1.
-    Braces are counted, and skipped inside the sequence's quoted strings (which may hold
-    sequences of their own); a stack, so that no text makes it recurse."""
-    stack = ["{"]  # "{": in an expression, one brace level; '"': in a quoted string
-    n = len(text)
-    while i < n:
-        c = text[i]
-        if stack[-1] == '"':
-            if c == "\\":
-                i += 2
-                continue
-            if c == '"':
-                stack.pop()
-            elif text.startswith("$${", i) or text.startswith("%%{", i):
-                i += 3
-                continue
-            elif c in "$%" and text.startswith("{", i + 1):
-                stack.append("{")
-                i += 2
-                continue
-        elif c == '"':
-            stack.append('"')
-        elif c == "{":
-            stack.append("{")
-        elif c == "}":
-            stack.pop()
-            if not stack:
-                return i + 1
-        i += 1
-    return -1
+_STRINGS = _Strings()
 
 
 def _int(node: Tree) -> Any:
@@ -721,156 +617,7 @@ _HANDLERS = {
     "for_object_expr": _for,
     "heredoc_template": _heredoc,
     "heredoc_template_trim": _heredoc,
-    "template_string": lambda n: ("lit", _unescape(str(n.children[0])[2:-2])),
+    "template_string": lambda n: ("lit", unescape(str(n.children[0])[2:-2])),
 }
 
 
-# --- Terraform JSON syntax (.tf.json) --------------------------------------------------
-
-# Nested keys tagcheck reads as blocks. Everything else stays an attribute value, which
-# is also how a plan shows nested blocks (lists of objects).
-_JSON_BLOCKS = {"default_tags", "ignore_tags", "tag", "dynamic", "content", "assume_role", "backend", "cloud"}
-# top-level block type → how many labels it has
-_JSON_LABELS = {"resource": 2, "data": 2, "module": 1, "variable": 1, "output": 1, "provider": 1,
-                "locals": 0, "terraform": 0, "check": 1, "moved": 0, "import": 0, "removed": 0}
-
-
-class _JsonConverter:
-    """Terraform's JSON syntax → blocks. A value of the wrong JSON type where Terraform
-    expects an object (``"resource": "x"``, ``"locals": [1]``) is a ParseError at the
-    line of its key, as ``terraform validate`` reports it."""
-
-    def __init__(self, text: str):
-        self.text = text
-        self._positions: dict[tuple, int] = {}
-        self._cursor: dict[tuple, int] = {}
-        self._newlines = [m.start() for m in re.finditer("\n", text)]
-        try:
-            self.doc = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise ParseError(f"invalid JSON: {exc.msg}", exc.lineno, exc.colno) from None
-        except RecursionError:
-            raise ParseError("invalid JSON: nested too deeply to parse", 1, 1) from None
-        except ValueError as exc:  # e.g. an integer over Python's 4,300-digit limit
-            raise ParseError(f"invalid JSON: {exc}", 1, 1) from None
-        if not isinstance(self.doc, dict):
-            raise ParseError("a .tf.json file must hold a JSON object", 1, 1)
-
-    def blocks(self) -> list[Block]:
-        out: list[Block] = []
-        for block_type, content in self.doc.items():
-            if block_type == "//":
-                continue
-            depth = _JSON_LABELS.get(block_type, 0)
-            for labels, body in self._labelled(content, depth, (block_type,)):
-                out.append(self._block(block_type, labels[1:], body))
-        return out
-
-    def _labelled(self, content: Any, depth: int, keys: tuple):
-        """(keys from the block type down, body) for each block; ``keys[0]`` is the type."""
-        if depth == 0:
-            for body in content if isinstance(content, list) else [content]:
-                yield keys, body
-            return
-        if isinstance(content, list):  # e.g. "provider": [{"aws": {...}}, {"aws": {...}}]
-            for item in content:
-                yield from self._labelled(item, depth, keys)
-            return
-        if content is None:
-            return
-        if not isinstance(content, dict):
-            raise self._type_error(keys, content, "an object of block labels")
-        for name, inner in content.items():
-            yield from self._labelled(inner, depth - 1, keys + (name,))
-
-    def _type_error(self, keys: tuple, value: Any, expected: str, line: int | None = None) -> ParseError:
-        line = line or self._line_of(keys)
-        return ParseError(f"{'.'.join(keys)}: expected {expected}, got {_json_type(value)}", line, None)
-
-    def _block(self, block_type: str, labels: tuple, body: Any, line: int | None = None) -> Block:
-        line = line or self._line_of((block_type, *labels))
-        block = Block(block_type, labels, line, line)
-        if body is None:
-            return block
-        if not isinstance(body, dict):
-            raise self._type_error((block_type, *labels), body, "an object", line)
-        for key, value in body.items():
-            if key == "//":
-                continue
-            if key in _JSON_BLOCKS and isinstance(value, (dict, list)):
-                if key == "dynamic":
-                    if not isinstance(value, dict):
-                        raise self._type_error((block_type, *labels, key), value, "an object of dynamic blocks", line)
-                    for name, dyn in value.items():
-                        for item in dyn if isinstance(dyn, list) else [dyn]:
-                            block.blocks.append(self._block("dynamic", (name,), item, line))
-                    continue
-                for item in value if isinstance(value, list) else [value]:
-                    block.blocks.append(self._block(key, (), item, line))
-            elif block_type == "variable" and key == "default":
-                # Terraform reads a JSON variable default as a literal value: "${x}" is text
-                if nesting_depth(value) > MAX_NESTING:
-                    raise _TooDeep(line)
-                block.attrs[key] = (("lit", value), line)
-            elif block_type == "variable" and key == "type" and isinstance(value, str):
-                try:  # a type expression written as a string: "map(string)"
-                    block.attrs[key] = (parse_expression(value), line)
-                except ParseError:
-                    block.attrs[key] = (("lit", value), line)
-            else:
-                block.attrs[key] = (self._value(value, key, line), line)
-        return block
-
-    def _value(self, value: Any, key: str | None = None, line: int | None = None, depth: int = 0) -> Any:
-        if depth > MAX_NESTING:
-            raise _TooDeep(line)
-        if isinstance(value, str):
-            # provider = "aws.west", depends_on etc. are bare references written as strings
-            if key == "provider":
-                return _reference_from_text(value)
-            return _template_from_text(value)
-        if isinstance(value, list):
-            return ("tuple", tuple(self._value(v, None, line, depth + 1) for v in value))
-        if isinstance(value, dict):
-            return ("object", tuple((("lit", k), self._value(v, None, line, depth + 1))
-                                    for k, v in value.items() if k != "//"))
-        return ("lit", value)
-
-    def _line_of(self, keys: tuple) -> int:
-        """Line of the last of a chain of nested object keys ("resource", TYPE, NAME): each is
-        looked for after the previous one, so equal names elsewhere do not mislead it.
-
-        Linear over a file: positions found are remembered per chain, and a key is looked
-        for after its previous sibling (json.loads keeps the order of the text), so the
-        10,000th resource of a generated file does not rescan the 9,999 before it."""
-        pos = 0
-        for depth in range(1, len(keys) + 1):
-            chain = keys[:depth]
-            found = self._positions.get(chain)
-            if found is None:
-                parent = keys[:depth - 1]
-                pattern = re.compile(re.escape(json.dumps(keys[depth - 1])) + r"\s*:")
-                match = pattern.search(self.text, max(pos, self._cursor.get(parent, 0)))
-                if match is None and self._cursor.get(parent, 0) > pos:
-                    match = pattern.search(self.text, pos)
-                if match is None:
-                    break
-                found = self._positions[chain] = match.start()
-                self._cursor[parent] = max(self._cursor.get(parent, 0), match.end())
-            pos = found
-        return bisect.bisect_right(self._newlines, pos) + 1
-
-
-def _json_type(value: Any) -> str:
-    if isinstance(value, bool):
-        return "a boolean"
-    return {str: "a string", int: "a number", float: "a number", list: "an array", dict: "an object"}.get(
-        type(value), "null")
-
-
-def _reference_from_text(text: str) -> Any:
-    parts = text.split(".")
-    expr: Any = ("ref", parts[0])
-    for part in parts[1:]:
-        expr = ("attr", expr, part)
-    return expr

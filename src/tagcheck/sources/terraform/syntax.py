@@ -37,6 +37,20 @@ def nesting_depth(value: Any) -> int:
     return deepest
 
 
+class TooDeep(Exception):
+    """Raised where nesting crosses MAX_NESTING; the parser turns it into a ParseError
+    (:func:`too_deep_error`) at the outermost call, so no RecursionError is ever reached."""
+
+    def __init__(self, line: int | None):
+        super().__init__(line)
+        self.line = line
+
+
+def too_deep_error(line: int | None) -> "ParseError":
+    return ParseError(f"nested more than {MAX_NESTING} levels deep (blocks, brackets, parentheses or "
+                      "operators); tagcheck does not read configurations this deep", line)
+
+
 @dataclass
 class Block:
     type: str
