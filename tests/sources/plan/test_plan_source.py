@@ -393,6 +393,6 @@ def test_a_reference_in_the_configuration_names_the_resource_a_planned_unknown_r
     (["each.value", "var.x", "aws_iam_role.r.arn"], "aws_iam_role.r"),  # the first resource named
 ])
 def test_which_configuration_references_name_a_resource(references, ref) -> None:
-    from tagcheck.sources.plan import _referenced
+    from tagcheck.sources.plan.resources import _referenced
 
     assert _referenced({"references": references}, "") == ref
