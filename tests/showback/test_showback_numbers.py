@@ -107,10 +107,22 @@ def test_definitions_are_the_engines():
         assert statuses[resource.address] == expected
 
 
-def test_compound_saving():
-    assert showback.compound_saving(100.0, [70.0, 70.0]) == pytest.approx(91.0)  # 1 - 0.3 × 0.3
-    assert showback.compound_saving(100.0, [150.0]) == pytest.approx(100.0)  # never more than the cost
-    assert showback.compound_saving(None, [5.0, 7.0]) == pytest.approx(12.0)  # unknown cost: they add
+def test_compound_saving_works_per_component():
+    from tagcheck.cost.estimate import COMPUTE, FEE, STORAGE, CostLine, Estimate
+
+    estimate = Estimate((CostLine("m5 on-demand", 730, "h", 100 / 730, COMPUTE),
+                         CostLine("gp2 storage", 500, "GB-mo", 0.1, STORAGE), CostLine("fee", 1, "mo", 7.0, FEE)))
+    # schedule and spot compound on the $100 of compute: 100 × (1 − 0.3 × 0.3) = 91; gp3 adds its $10
+    assert showback.compound_saving(estimate, [("scheduling", 70.0), ("purchasing", 70.0)]) == pytest.approx(91.0)
+    assert showback.compound_saving(estimate, [("scheduling", 70.0), ("purchasing", 70.0), ("storage", 10.0)]) \
+        == pytest.approx(101.0)
+    # a lever never saves more than its component: $300 of right-sizing on $100 of compute
+    assert showback.compound_saving(estimate, [("rightsizing", 300.0)]) == pytest.approx(100.0)
+    # deleting an idle resource saves it all, once: $157, not $157 + the rest
+    assert showback.compound_saving(estimate, [("idle", 157.0), ("scheduling", 70.0)]) == pytest.approx(157.0)
+    # without a known estimate the savings add: the figure each finding states
+    assert showback.compound_saving(None, [("scheduling", 5.0), ("storage", 7.0)]) == pytest.approx(12.0)
+    assert showback.compound_saving(Estimate(unknown="x"), [("scheduling", 5.0)]) == pytest.approx(5.0)
 
 
 def test_unallocated_reasons_split_the_bucket(outputs):
@@ -123,3 +135,28 @@ def test_unallocated_reasons_split_the_bucket(outputs):
     rows = {r["address"]: r for r in csv_rows(outputs["csv"])}
     assert rows["module.network.aws_nat_gateway.this[0]"]["tag:cost-center"] == "CC-0100"
     assert "CC-0100" not in {v["value"] for v in doc["by_key"]["cost-center"]["values"]}
+
+
+def test_the_possible_saving_is_what_the_findings_say(outputs, tmp_path):
+    """Issue #15: the GPU trainer's saving is COST203's spot-with-schedule figure plus
+    COST204's gp3 saving, not a compounding of every lever over the whole bill."""
+    import json
+
+    from tagcheck.cli import main
+
+    findings_file = tmp_path / "findings.json"
+    assert main(["scan", str(EXAMPLE), "-f", "json", "--output", str(findings_file), "--fail-on", "never"]) == 0
+    findings = {(f["rule"], f["resource"]["address"]): f
+                for f in json.loads(findings_file.read_text())["findings"] if f["resource"]}
+    trainer = "module.training.aws_instance.trainer"
+    spot_and_schedule = findings["COST203", trainer]["details"]["combined_with_schedule_usd"]
+    gp3 = findings["COST204", trainer]["monthly_saving_usd"]
+    assert (spot_and_schedule, gp3) == (2034.35, 10.00)  # README: spot × schedule, then gp3
+
+    doc = load_json(outputs["json"])
+    rows = {r["address"]: r for r in doc["resources"]}
+    assert rows[trainer]["monthly_saving_usd"] == pytest.approx(spot_and_schedule + gp3)
+    database = rows["module.database.aws_db_instance.this"]  # right-size, then the schedule on the smaller hours
+    assert database["monthly_saving_usd"] == pytest.approx(round(730 * (1 - 0.5 * 50 / 168), 2))
+    assert doc["totals"]["possible_saving_monthly_usd"] == pytest.approx(
+        sum(r["monthly_saving_usd"] or 0 for r in doc["resources"]), abs=0.01)

@@ -25,9 +25,10 @@ Definitions (the numbers every format shows, so they agree across formats):
   (:func:`allocation_status` is ``allocated``). No priced dollars: 100 %.
 - **Savings**: ``by_lever`` sums each finding's ``monthly_saving_usd`` per lever (levers on one
   resource overlap, so they do not add up); a resource's *possible* saving compounds its
-  findings' savings as ``cost × (1 − Π(1 − saving/cost))`` — the engine's ``cost_summary``
-  rule, see :func:`compound_saving` — and the per-bucket and total possible savings add up
-  those per-resource figures.
+  findings' savings on the component each acts on (``part × (1 − Π(1 − saving/part))`` for
+  the compute hours, the storage…) and adds the components — the engine's ``cost_summary``
+  rule, see :func:`~tagcheck.cost.estimate.compound_saving` — and the per-bucket and total
+  possible savings add up those per-resource figures.
 
 Dollar figures are rounded to cents once, at the end of each sum.
 """
@@ -93,19 +94,20 @@ def allocation_of(resources: Sequence[Resource], policy, prices) -> dict:
 def cost_summary(findings: Sequence[Finding], resources: Sequence[Resource], costs: CostModel) -> dict:
     """Total estimated cost and the savings the advice offers, by lever.
 
-    Savings of several levers on one resource compound (schedule, then spot on what
-    remains), so the total is computed per resource as 1 − Π(1 − saving/cost), not summed."""
+    Savings of several levers on one resource compound on the component they act on
+    (schedule, then spot on the compute hours that remain) and add across components, so
+    the total is computed per resource (:func:`compound_saving`), not summed."""
     estimates = [(r, costs.estimate(r)) for r in resources]
     priced = [(r, e) for r, e in estimates if e.known and e.lines]
     unpriced = [r.address for r, e in estimates if not e.known]
     by_lever: Counter = Counter()
-    per_resource: dict[tuple[str, str], list[float]] = {}
+    per_resource: dict[tuple[str, str], list[tuple[str, float]]] = {}
     for f in findings:
         if f.monthly_saving_usd:
             by_lever[f.lever.value] += f.monthly_saving_usd
             if f.resource is not None:
-                per_resource.setdefault(f.resource.identity, []).append(f.monthly_saving_usd)
-    possible = sum(compound_saving(costs.estimate(costs.index[key]).monthly_usd if key in costs.index else None,
+                per_resource.setdefault(f.resource.identity, []).append((f.lever.value, f.monthly_saving_usd))
+    possible = sum(compound_saving(costs.estimate(costs.index[key]) if key in costs.index else None,
                                    savings) for key, savings in per_resource.items()) + 0.0
     prices = costs.prices
     return {
@@ -138,15 +140,15 @@ def build(result: RunResult, policy, costs, *, top: int = TOP_FINDINGS, min_allo
     def cost_of(resource: Resource) -> float:
         return estimates[resource.identity].monthly_usd or 0.0
 
-    savings_of: dict[tuple[str, str], list[float]] = defaultdict(list)
+    savings_of: dict[tuple[str, str], list[tuple[str, float]]] = defaultdict(list)
     rules_of: dict[tuple[str, str], set[str]] = defaultdict(set)
     for finding in result.findings:
         if finding.resource is None:
             continue
         rules_of[finding.resource.identity].add(finding.rule)
         if finding.monthly_saving_usd:
-            savings_of[finding.resource.identity].append(finding.monthly_saving_usd)
-    possible = {r.identity: compound_saving(estimates[r.identity].monthly_usd, savings_of[r.identity])
+            savings_of[finding.resource.identity].append((finding.lever.value, finding.monthly_saving_usd))
+    possible = {r.identity: compound_saving(estimates[r.identity], savings_of[r.identity])
                 for r in resources if savings_of.get(r.identity)}
 
     coverage_of = dict(result.summary.allocation or allocation(resources, policy, costs))

@@ -21,12 +21,20 @@ from tagcheck.catalog.prices import HOURS_PER_MONTH, PriceBook
 from tagcheck.model import Resource, Unknown, blocks, first_block, referenced_address
 
 
+# What a cost line pays for. A lever acts on the components it changes: a schedule, spot
+# and a smaller size on compute hours, a storage class on storage (and its IOPS and
+# throughput); deleting an idle resource on everything.
+COMPUTE, STORAGE, FEE = "compute", "storage", "fee"
+COMPONENTS = (COMPUTE, STORAGE, FEE)
+
+
 @dataclass(frozen=True)
 class CostLine:
     item: str  # e.g. "p3.2xlarge on-demand", "gp2 storage"
     quantity: float
     unit: str  # "h", "GB-mo", "IOPS-mo"
     unit_usd: float
+    component: str = COMPUTE  # COMPUTE: instance hours · STORAGE: GB, IOPS, throughput · FEE: fixed hourly items
 
     @property
     def monthly_usd(self) -> float:
@@ -55,17 +63,48 @@ class Estimate:
 
 NO_COST = Estimate()
 
-def compound_saving(cost: float | None, savings: Iterable[float]) -> float:
-    """A resource's possible monthly saving from several levers: they compound (schedule,
-    then spot on what remains), largest first, never more than the cost. Without a known
-    cost they simply add."""
-    savings = list(savings)
-    if not cost:
-        return sum(savings)
-    remaining = cost
-    for saving in sorted(savings, reverse=True):
-        remaining *= max(0.0, 1 - min(saving, cost) / cost)
-    return cost - remaining
+# the component each lever's saving is a part of (None: the whole resource)
+LEVER_COMPONENT = {"rightsizing": COMPUTE, "scheduling": COMPUTE, "purchasing": COMPUTE, "storage": STORAGE,
+                   "idle": None}
+
+
+def component_usd(estimate: Estimate, component: str) -> float:
+    """The monthly dollars of one component, unrounded (savings are rounded once, at the end)."""
+    return sum(line.monthly_usd for line in estimate.lines if line.component == component)
+
+
+def compound_saving(estimate: Estimate | None, savings: Iterable[tuple[str, float]]) -> float:
+    """A resource's possible monthly saving from its findings' ``(lever, saving)`` pairs.
+
+    Savings on one component compound (a schedule, then spot on the hours that remain:
+    ``part × (1 − Π(1 − saving/part))``), each capped at its part; savings on different
+    components add (gp3 saves on storage whatever the schedule does to the hours). An idle
+    resource's saving is the whole resource, and never adds to the rest. Without a known
+    estimate, or for a saving whose component the estimate has no dollars for, the savings
+    simply add — the figure each finding states."""
+    savings = [(lever.value if hasattr(lever, "value") else lever, saving) for lever, saving in savings]
+    if estimate is None or not estimate.known or not estimate.lines:
+        return sum(saving for _, saving in savings)
+    total = estimate.monthly_usd or 0.0
+    by_component: dict[str | None, list[float]] = {}
+    loose = 0.0
+    for lever, saving in savings:
+        component = LEVER_COMPONENT.get(lever, "other")
+        if component is None or component_usd(estimate, component) > 0:
+            by_component.setdefault(component, []).append(saving)
+        else:
+            loose += saving
+    saved = loose
+    for component, parts in by_component.items():
+        if component is None:
+            continue
+        part = component_usd(estimate, component)
+        remaining = part
+        for saving in parts:
+            remaining *= max(0.0, 1 - min(saving, part) / part)
+        saved += part - remaining
+    whole = max(by_component.get(None, ()), default=0.0)
+    return min(max(saved, whole), total) if total else max(saved, whole)
 
 
 class CostModel:
@@ -128,16 +167,16 @@ class CostModel:
         price = self.prices.ebs_gb_month(region, vtype)
         if price is None:
             return [], f"no price for {vtype} volumes in {region}"
-        lines = [CostLine(f"{label}{vtype} storage", float(size), "GB-mo", price)]
+        lines = [CostLine(f"{label}{vtype} storage", float(size), "GB-mo", price, STORAGE)]
         if vtype in ("io1", "io2") and isinstance(iops, (int, float)):
             lines.append(CostLine(f"{label}{vtype} provisioned IOPS", float(iops), "IOPS-mo",
-                                  self.prices.ebs_iops_month(region, vtype) or 0.0))
+                                  self.prices.ebs_iops_month(region, vtype) or 0.0, STORAGE))
         if vtype == "gp3" and isinstance(iops, (int, float)) and iops > 3000:
             lines.append(CostLine(f"{label}gp3 IOPS above 3000", float(iops - 3000), "IOPS-mo",
-                                  self.prices.ebs_iops_month(region, "gp3") or 0.0))
+                                  self.prices.ebs_iops_month(region, "gp3") or 0.0, STORAGE))
         if vtype == "gp3" and isinstance(throughput, (int, float)) and throughput > 125:
             lines.append(CostLine(f"{label}gp3 throughput above 125 MB/s", float(throughput - 125), "MBps-mo",
-                                  self.prices.ebs_throughput_month(region) or 0.0))
+                                  self.prices.ebs_throughput_month(region) or 0.0, STORAGE))
         return lines, None
 
     def launch_template_of(self, resource: Resource) -> Resource | None:
@@ -253,11 +292,12 @@ def _db_instance(model: CostModel, resource: Resource, region: str) -> Estimate:
         price = model.prices.rds_storage_gb_month(region, stype)
         if price is not None:
             lines.append(CostLine(f"{stype} storage{' ×2 (Multi-AZ)' if multi_az else ''}",
-                                  float(storage) * copies, "GB-mo", price))
+                                  float(storage) * copies, "GB-mo", price, STORAGE))
         iops_price = model.prices.rds_iops_month(region, stype)
         billed_iops = (iops if stype in ("io1", "io2") else max(0, iops - 3000)) if isinstance(iops, (int, float)) else 0
         if billed_iops and iops_price:
-            lines.append(CostLine(f"{stype} provisioned IOPS", float(billed_iops) * copies, "IOPS-mo", iops_price))
+            lines.append(CostLine(f"{stype} provisioned IOPS", float(billed_iops) * copies, "IOPS-mo", iops_price,
+                                  STORAGE))
     elif isinstance(storage, Unknown):
         return _unknown(f"allocated_storage unknown ({storage.reason})")
     return Estimate(tuple(lines))
@@ -272,7 +312,7 @@ def _ebs_snapshot(model: CostModel, resource: Resource, region: str) -> Estimate
     if price is None:
         return _unknown(f"no snapshot price in {region}")
     # an upper bound: snapshots are incremental and bill only the blocks that changed
-    return Estimate((CostLine("snapshot storage (at most)", float(size), "GB-mo", price),))
+    return Estimate((CostLine("snapshot storage (at most)", float(size), "GB-mo", price, STORAGE),))
 
 
 @_in_priced_region
@@ -292,7 +332,7 @@ def _hourly_item(item: str, label: str, excluded: tuple[str, ...] = ()):
         hourly = model.prices.hourly(region, item)
         if hourly is None:
             return _unknown(f"no price for {label} in {region}")
-        return Estimate((CostLine(label, HOURS_PER_MONTH, "h", hourly),), excluded=excluded)
+        return Estimate((CostLine(label, HOURS_PER_MONTH, "h", hourly, FEE),), excluded=excluded)
     return estimate
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tagcheck.catalog.prices import HOURS_PER_MONTH
-from tagcheck.cost.estimate import Estimate
+from tagcheck.cost.estimate import COMPUTE, Estimate, component_usd
 from tagcheck.model import Resource
 from tagcheck.rules.registry import RuleContext
 
@@ -18,11 +18,11 @@ def unit_price(value: float) -> str:
 
 
 def compute_usd(estimate: Estimate | None) -> float | None:
-    """The part of an estimate billed by the hour (what stopping or spot changes), unrounded:
-    savings are rounded once, at the end."""
+    """The compute part of an estimate (the instance hours stopping, spot or a smaller size
+    change), unrounded: savings are rounded once, at the end."""
     if estimate is None or not estimate.known:
         return None
-    return sum(line.monthly_usd for line in estimate.lines if line.unit == "h")
+    return component_usd(estimate, COMPUTE)
 
 
 def price_difference(resource: Resource, ctx: RuleContext, current: str, target: str) -> tuple[float | None, str | None]:
