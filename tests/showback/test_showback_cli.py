@@ -14,21 +14,21 @@ PLAN = ROOT / "tests" / "data" / "ci-plan.json"
 def test_min_allocation_below_the_coverage_passes(capsys):
     status, out, err = report(capsys, str(EXAMPLE), "--format", "json", "--min-allocation", "20")
     doc = load_json(out)
-    assert doc["allocation"]["coverage_pct_usd"] == 20.5
+    assert doc["allocation"]["coverage_pct_usd"] == 20.4
     assert status == 0
     assert doc["allocation"]["min_allocation"] == {"pct": 20.0, "met": True}
-    assert "allocation coverage 20.5% of estimated dollars (meets --min-allocation 20%)" in err
+    assert "allocation coverage 20.4% of estimated dollars (meets --min-allocation 20%)" in err
 
 
 def test_min_allocation_above_the_coverage_fails(capsys):
-    status, out, err = report(capsys, str(EXAMPLE), "--format", "json", "--min-allocation", "20.6")
+    status, out, err = report(capsys, str(EXAMPLE), "--format", "json", "--min-allocation", "20.5")
     assert status == 1
-    assert load_json(out)["allocation"]["min_allocation"] == {"pct": 20.6, "met": False}
-    assert "allocation coverage 20.5% of estimated dollars (below --min-allocation 20.6%)" in err
+    assert load_json(out)["allocation"]["min_allocation"] == {"pct": 20.5, "met": False}
+    assert "allocation coverage 20.4% of estimated dollars (below --min-allocation 20.5%)" in err
 
 
 def test_min_allocation_equal_to_the_coverage_passes(capsys):
-    status, _, _ = report(capsys, str(EXAMPLE), "--format", "csv", "--min-allocation", "20.5")
+    status, _, _ = report(capsys, str(EXAMPLE), "--format", "csv", "--min-allocation", "20.4")
     assert status == 0
 
 
@@ -44,8 +44,8 @@ def test_min_allocation_shown_in_html_and_markdown(tmp_path, capsys):
 def test_summary_names_the_figure_without_a_threshold(capsys):
     status, out, err = report(capsys, str(EXAMPLE), "--format", "markdown")
     assert status == 0
-    assert "allocation coverage 20.5% of estimated dollars" in err
-    assert "$3,084.61/mo unallocated" in err
+    assert "allocation coverage 20.4% of estimated dollars" in err
+    assert "$3,100.61/mo unallocated" in err
     assert out.startswith("## tagcheck showback")
 
 

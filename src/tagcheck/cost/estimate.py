@@ -14,6 +14,7 @@ evaluated to.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any, Iterable, Mapping, Sequence
 
@@ -179,6 +180,11 @@ class CostModel:
                                   self.prices.ebs_throughput_month(region) or 0.0, STORAGE))
         return lines, None
 
+    def referenced(self, resource: Resource, value: Any) -> Resource | None:
+        """The resource of this run (and root) that ``value`` is a reference to, if any."""
+        address = referenced_address(value)
+        return self.index.get((resource.root, address)) if address else None
+
     def launch_template_of(self, resource: Resource) -> Resource | None:
         spec = first_block(resource.attributes.get("launch_template"))
         if spec is None:
@@ -287,6 +293,7 @@ def _db_instance(model: CostModel, resource: Resource, region: str) -> Estimate:
     iops = a.get("iops")
     storage = a.get("allocated_storage")
     stype = a.get("storage_type") or ("io1" if isinstance(iops, (int, float)) and iops else "gp2")
+    excluded: tuple[str, ...] = ()
     if isinstance(storage, (int, float)) and isinstance(stype, str):
         copies = 2 if multi_az else 1
         price = model.prices.rds_storage_gb_month(region, stype)
@@ -294,20 +301,37 @@ def _db_instance(model: CostModel, resource: Resource, region: str) -> Estimate:
             lines.append(CostLine(f"{stype} storage{' ×2 (Multi-AZ)' if multi_az else ''}",
                                   float(storage) * copies, "GB-mo", price, STORAGE))
         iops_price = model.prices.rds_iops_month(region, stype)
-        billed_iops = (iops if stype in ("io1", "io2") else max(0, iops - 3000)) if isinstance(iops, (int, float)) else 0
+        included = rds_gp3_included_iops(engine, float(storage)) if stype == "gp3" else 0
+        billed_iops = (iops if stype in ("io1", "io2") else max(0, iops - included)) if isinstance(iops, (int, float)) else 0
         if billed_iops and iops_price:
-            lines.append(CostLine(f"{stype} provisioned IOPS", float(billed_iops) * copies, "IOPS-mo", iops_price,
-                                  STORAGE))
+            lines.append(CostLine(f"{stype} provisioned IOPS" + (f" above {included:,}" if included else ""),
+                                  float(billed_iops) * copies, "IOPS-mo", iops_price, STORAGE))
     elif isinstance(storage, Unknown):
         return _unknown(f"allocated_storage unknown ({storage.reason})")
-    return Estimate(tuple(lines))
+    elif storage is None:  # a restore from a snapshot, or a replica: the size comes from the source
+        excluded = ("storage (allocated_storage not set: its size comes from the snapshot or source database)",)
+    return Estimate(tuple(lines), excluded=excluded)
+
+
+def rds_gp3_included_iops(engine: str, storage_gb: float) -> int:
+    """The IOPS an RDS gp3 volume includes (billed only above them): 12,000 from 400 GB for
+    MySQL, MariaDB, PostgreSQL and Db2 (from 200 GB for Oracle), else 3,000; SQL Server
+    always 3,000 (the RDS user guide, "gp3 storage")."""
+    engine = engine.lower()
+    if engine.startswith("sqlserver"):
+        return 3000
+    threshold = 200 if engine.startswith("oracle") else 400
+    return 12000 if storage_gb >= threshold else 3000
 
 
 @_in_priced_region
 def _ebs_snapshot(model: CostModel, resource: Resource, region: str) -> Estimate:
     size = resource.attributes.get("volume_size")
-    if not isinstance(size, (int, float)):  # computed in Terraform: known once the snapshot exists
-        return Estimate(excluded=("snapshot storage (size known once taken)",))
+    if not isinstance(size, (int, float)):  # computed in Terraform: the size of the volume it copies
+        volume = model.referenced(resource, resource.attributes.get("volume_id"))
+        size = volume.attributes.get("size") if volume is not None else None
+    if not isinstance(size, (int, float)) or isinstance(size, bool):
+        return _unknown("snapshot size is known only once it is taken (its volume is not in this configuration)")
     price = model.prices.snapshot_gb_month(region)
     if price is None:
         return _unknown(f"no snapshot price in {region}")
@@ -356,37 +380,87 @@ def _load_balancer(model: CostModel, resource: Resource) -> Estimate:
 
 @_in_priced_region
 def _asg(model: CostModel, resource: Resource, region: str) -> Estimate:
+    """Instance hours of the desired capacity (else min_size) and the volumes of its launch
+    template or configuration. With a mixed instances policy the overrides replace the
+    template's type: the first is priced (the default "prioritized" on-demand order), and a
+    ``weighted_capacity`` makes the capacity units, not instances."""
     a = resource.attributes
     count = a.get("desired_capacity")
     if count is None:
         count = a.get("min_size")
-    if isinstance(count, Unknown) or not isinstance(count, (int, float)):
+    if isinstance(count, Unknown) or not isinstance(count, (int, float)) or isinstance(count, bool):
         return _unknown("desired capacity unknown")
-    template = model.launch_template_of(resource)
+    template = model.launch_template_of(resource) or model.referenced(resource, a.get("launch_configuration"))
     live = _live(resource)
-    if template is None and not isinstance(live.get("instance_type"), str):
-        return _unknown("launch template not resolvable")
-    # a live group's template is an id, not a reference: the audit resolved its instance type
-    itype = template.attributes.get("instance_type") if template is not None else live["instance_type"]
-    overrides = [b.get("instance_type") for p in blocks(a.get("mixed_instances_policy"))
+    overrides = [b for p in blocks(a.get("mixed_instances_policy"))
                  for lt in blocks(p.get("launch_template")) for b in blocks(lt.get("override"))]
-    if not isinstance(itype, str) and overrides and isinstance(overrides[0], str):
-        itype = overrides[0]
+    first = overrides[0] if overrides else {}
+    if isinstance(first.get("instance_type"), str):
+        itype = first["instance_type"]
+    elif template is not None:
+        itype = template.attributes.get("instance_type")
+    elif isinstance(live.get("instance_type"), str):  # a live group's template is an id: the audit resolved it
+        itype = live["instance_type"]
+    else:
+        return _unknown("launch template or configuration not resolvable")
     if not isinstance(itype, str):
         return _unknown("instance type of the launch template unknown")
     hourly = model.instance_hourly(region, itype)
     if hourly is None:
         return _unknown(f"no price for {itype} in {region}")
+    weight = first.get("weighted_capacity")
+    weight = float(weight) if isinstance(weight, (int, float, str)) and _number(weight) else 1.0
+    instances = float(math.ceil(float(count) / weight)) if weight > 0 else float(count)
     spot_share = _asg_spot_share(a)
     lines = []
-    on_demand = float(count) * (1 - spot_share)
+    on_demand = instances * (1 - spot_share)
     if on_demand:
         lines.append(CostLine(f"{itype} on-demand × {on_demand:g}", HOURS_PER_MONTH * on_demand, "h", hourly))
     if spot_share:
         discount = model.prices.spot_discount(itype)
-        lines.append(CostLine(f"{itype} spot × {float(count) * spot_share:g}", HOURS_PER_MONTH * float(count) * spot_share,
+        lines.append(CostLine(f"{itype} spot × {instances * spot_share:g}", HOURS_PER_MONTH * instances * spot_share,
                               "h", round(hourly * (1 - discount), 6)))
-    return Estimate(tuple(lines))
+    volumes, excluded, reason = _template_volumes(model, region, template, instances)
+    if reason:
+        return _unknown(reason)
+    return Estimate(tuple(lines + volumes), excluded=excluded)
+
+
+def _number(value: Any) -> bool:
+    try:
+        return float(value) > 0
+    except (TypeError, ValueError):
+        return False
+
+
+def _template_volumes(model: CostModel, region: str, template: Resource | None,
+                      instances: float) -> tuple[list[CostLine], tuple[str, ...], str | None]:
+    """The EBS volumes each instance of a group gets from its launch template
+    (``block_device_mappings``) or launch configuration (``root_block_device``,
+    ``ebs_block_device``), times the instances; what the AMI decides is named as excluded."""
+    if template is None:
+        return [], ("instance volumes (its launch template or configuration is not known here)",), None
+    attrs = template.attributes
+    if template.type == "aws_launch_configuration":
+        specs = [(b, "root volume ") for b in blocks(attrs.get("root_block_device"))] + \
+                [(b, "EBS volume ") for b in blocks(attrs.get("ebs_block_device"))]
+        size_key, type_key = "volume_size", "volume_type"
+    else:
+        specs = [(ebs, f"{m.get('device_name') or 'volume'} ") for m in blocks(attrs.get("block_device_mappings"))
+                 for ebs in blocks(m.get("ebs"))]
+        size_key, type_key = "volume_size", "volume_type"
+    lines: list[CostLine] = []
+    excluded = () if specs else ("root volume (size and type from the AMI)",)
+    for spec, label in specs:
+        vol, reason = model.volume_lines(region, spec.get(type_key), spec.get(size_key), spec.get("iops"),
+                                         spec.get("throughput"), label)
+        if reason:
+            return [], (), f"{template.address}: {reason}"
+        if not vol:
+            excluded += (f"{label.strip()} (size or type from the AMI)",)
+        lines.extend(CostLine(f"{line.item} × {instances:g}", line.quantity * instances, line.unit, line.unit_usd,
+                              line.component) for line in vol)
+    return lines, excluded, None
 
 
 def _asg_spot_share(attrs: Mapping[str, Any]) -> float:
@@ -401,19 +475,49 @@ def _asg_spot_share(attrs: Mapping[str, Any]) -> float:
 
 @_in_priced_region
 def _node_group(model: CostModel, resource: Resource, region: str) -> Estimate:
+    """Nodes × instance hours, and their disks. The instance type is ``instance_types[0]``,
+    else the launch template's, else EKS's default t3.medium; without a launch template each
+    node gets a ``disk_size`` GB gp2 root volume (EKS's default: 20 GB, 50 for Windows)."""
     a = resource.attributes
     scaling = first_block(a.get("scaling_config")) or {}
     count = scaling.get("desired_size")
+    if not isinstance(count, (int, float)) or isinstance(count, bool):
+        return _unknown("node group size unknown")
     types = a.get("instance_types")
-    itype = types[0] if isinstance(types, list) and types and isinstance(types[0], str) else (None if types else "t3.medium")
-    if not isinstance(count, (int, float)) or itype is None:
-        return _unknown("node group size or instance types unknown")
+    template = model.launch_template_of(resource)
+    if isinstance(types, list) and types and isinstance(types[0], str):
+        itype = types[0]
+    elif isinstance(types, Unknown) or (isinstance(types, list) and types):
+        return _unknown("node group instance types unknown")
+    elif first_block(a.get("launch_template")) is not None:
+        itype = template.attributes.get("instance_type") if template is not None else None
+        if template is None:
+            return _unknown("launch template not resolvable")
+        itype = itype if itype is not None else "t3.medium"  # neither sets one: EKS's default
+        if not isinstance(itype, str):
+            return _unknown("instance type of the launch template unknown")
+    else:
+        itype = "t3.medium"
     hourly = model.instance_hourly(region, itype)
     if hourly is None:
         return _unknown(f"no price for {itype} in {region}")
     spot = a.get("capacity_type") == "SPOT"
     unit = round(hourly * (1 - model.prices.spot_discount(itype)), 6) if spot else hourly
-    return Estimate((CostLine(f"{itype} {'spot' if spot else 'on-demand'} × {count:g}", HOURS_PER_MONTH * count, "h", unit),))
+    lines = [CostLine(f"{itype} {'spot' if spot else 'on-demand'} × {count:g}", HOURS_PER_MONTH * count, "h", unit)]
+    if first_block(a.get("launch_template")) is not None:
+        volumes, excluded, reason = _template_volumes(model, region, template, float(count))
+        if reason:
+            return _unknown(reason)
+        return Estimate(tuple(lines + volumes), excluded=excluded)
+    ami_type = a.get("ami_type")
+    default_disk = 50 if isinstance(ami_type, str) and ami_type.upper().startswith("WINDOWS") else 20
+    disk = a.get("disk_size") if a.get("disk_size") is not None else default_disk
+    volumes, reason = model.volume_lines(region, "gp2", disk, label="node disk ")
+    if reason:
+        return _unknown(f"disk_size: {reason}")
+    lines += [CostLine(f"{line.item} × {count:g}", line.quantity * count, line.unit, line.unit_usd, line.component)
+              for line in volumes]
+    return Estimate(tuple(lines))
 
 
 _ESTIMATORS = {
