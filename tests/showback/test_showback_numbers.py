@@ -160,3 +160,23 @@ def test_the_possible_saving_is_what_the_findings_say(outputs, tmp_path):
     assert database["monthly_saving_usd"] == pytest.approx(round(730 * (1 - 0.5 * 50 / 168), 2))
     assert doc["totals"]["possible_saving_monthly_usd"] == pytest.approx(
         sum(r["monthly_saving_usd"] or 0 for r in doc["resources"]), abs=0.01)
+
+
+def test_every_resource_carries_its_cost_lines_and_the_page_shows_the_largest(outputs):
+    doc = load_json(outputs["json"])
+    for row in doc["resources"]:
+        if row["monthly_cost_usd"] is not None:  # the lines add up to the estimate
+            assert sum(line["monthly_usd"] for line in row["cost_lines"]) == pytest.approx(row["monthly_cost_usd"],
+                                                                                          abs=0.01 * len(row["cost_lines"]))
+        else:
+            assert row["cost_unknown"]
+    trainer = next(r for r in doc["resources"] if r["address"] == "module.training.aws_instance.trainer")
+    assert trainer["cost_lines"] == [
+        {"item": "p3.2xlarge on-demand", "component": "compute", "quantity": 730, "unit": "h", "unit_usd": 3.06,
+         "monthly_usd": 2233.8},
+        {"item": "root volume gp2 storage", "component": "storage", "quantity": 500, "unit": "GB-mo", "unit_usd": 0.1,
+         "monthly_usd": 50.0}]
+    page = outputs["html"]
+    section = page[page.index('<section id="cost-lines">'):]
+    assert "<td>p3.2xlarge on-demand</td><td>compute</td>" in section
+    assert '<td class="num">500 GB-mo</td><td class="num">$0.1</td><td class="num">$50.00</td>' in section

@@ -122,6 +122,12 @@ def cost_summary(findings: Sequence[Finding], resources: Sequence[Resource], cos
     }
 
 
+def line_dict(line) -> dict:
+    """One cost line as the JSON documents carry it (like Infracost's cost components)."""
+    return {"item": line.item, "component": line.component, "quantity": round(line.quantity, 6), "unit": line.unit,
+            "unit_usd": line.unit_usd, "monthly_usd": round(line.monthly_usd, 2)}
+
+
 def build(result: RunResult, policy, costs, *, top: int = TOP_FINDINGS, min_allocation: float | None = None,
           source: Mapping[str, Any] | None = None, policy_label: str | None = None) -> dict:
     """The showback document of one run.
@@ -195,6 +201,9 @@ def build(result: RunResult, policy, costs, *, top: int = TOP_FINDINGS, min_allo
             "tags": tags,
             "allocation": status,
             "monthly_cost_usd": None if estimate.monthly_usd is None else float(estimate.monthly_usd),
+            "cost_lines": [line_dict(line) for line in estimate.lines],
+            "cost_unknown": estimate.unknown,
+            "cost_excluded": list(estimate.excluded),
             "monthly_saving_usd": round(possible[resource.identity], 2) if resource.identity in possible else None,
             "rules": sorted(rules_of.get(resource.identity, ())),
         })

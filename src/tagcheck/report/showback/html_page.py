@@ -212,6 +212,7 @@ def render(document: Mapping[str, Any], *, title: str = "tagcheck showback", **_
               '<p class="muted">Levers on one resource overlap (schedule, then spot on what remains): together they '
               f"save {usd(document['savings']['possible_monthly_usd'])}/mo, not the sum of the bars.</p>",
               _findings_table(document["top_findings"]),
+              _cost_lines(document["resources"]),
               _unpriced(document["unpriced"]),
               _notes(document),
               "</main>",
@@ -457,6 +458,34 @@ def _findings_table(findings: Sequence[Mapping[str, Any]]) -> str:
             f"<td><code>{text(f['address'] or '')}</code></td><td>{owner}</td>"
             f"<td><code>{text(where)}</code></td><td class=\"msg\">{text(f['message'])}</td></tr>")
     out.append("</tbody></table>")
+    return "\n".join(out)
+
+
+COST_LINE_RESOURCES = 10  # the costliest resources shown line by line
+
+
+def _cost_lines(resources: Sequence[Mapping[str, Any]]) -> str:
+    """How the largest estimates are made: each line's quantity × unit price, so a reader can
+    check the arithmetic against the price list."""
+    priced = sorted((r for r in resources if r.get("cost_lines")), key=lambda r: -(r["monthly_cost_usd"] or 0))
+    out = ['<h2>How the largest costs are estimated</h2>', '<section id="cost-lines">']
+    if not priced:
+        out.append('<p class="muted">No resource has a priced cost line.</p>')
+    for resource in priced[:COST_LINE_RESOURCES]:
+        out.append(f"<h3><code>{text(resource['address'])}</code> {usd(resource['monthly_cost_usd'])}/mo</h3>")
+        out.append('<table class="lines"><thead><tr><th>line</th><th>component</th><th class="num">quantity</th>'
+                   '<th class="num">unit price</th><th class="num">$/mo</th></tr></thead><tbody>')
+        for line in resource["cost_lines"]:
+            out.append(f"<tr><td>{text(line['item'])}</td><td>{text(line['component'])}</td>"
+                       f'<td class="num">{line["quantity"]:,.6g} {text(line["unit"])}</td>'
+                       f'<td class="num">${line["unit_usd"]:,.6g}</td><td class="num">{usd(line["monthly_usd"])}</td></tr>')
+        out.append("</tbody></table>")
+        if resource.get("cost_excluded"):
+            out.append('<p class="muted">Not included: ' + "; ".join(text(e) for e in resource["cost_excluded"]) + "</p>")
+    if len(priced) > COST_LINE_RESOURCES:
+        out.append(f'<p class="muted">… and {len(priced) - COST_LINE_RESOURCES} more priced resources '
+                   "(every line is in the JSON report's <code>resources[].cost_lines</code>).</p>")
+    out.append("</section>")
     return "\n".join(out)
 
 

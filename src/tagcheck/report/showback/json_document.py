@@ -38,7 +38,11 @@ One object (``version`` 1; dollars are USD a month, rounded to cents; percentage
                      "tags": {KEY: value | null},   # the value under the required key itself
                      "allocation": allocated | unallocated | unknown | not_taggable,
                      "monthly_cost_usd": number | null (unpriced),
-                     "monthly_saving_usd": number | null, "rules": [id, ...]}]
+                     "monthly_saving_usd": number | null, "rules": [id, ...],
+                     "cost_lines": [{"item", "component": compute|storage|fee, "quantity", "unit",
+                                     "unit_usd", "monthly_usd"}],   # the estimate, line by line
+                     "cost_unknown": why there is no number | null,
+                     "cost_excluded": [usage-based or unknowable parts left out]}]
     }
 
 Tag values are data here (JSON escapes what JSON must); a consumer that puts them in a page
