@@ -15,7 +15,7 @@ $(VENV)/.installed: pyproject.toml
 # (pre-commit try-repo) without reaching a package index while the tests run.
 .wheelhouse/.done: pyproject.toml $(VENV)/.installed
 	mkdir -p .wheelhouse
-	$(PY) -c "import tomllib; print('\n'.join(['setuptools>=68', 'wheel'] + tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']))" > .wheelhouse/requirements.txt
+	$(PY) -c "import tomllib; print('\n'.join(['setuptools>=77', 'wheel'] + tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']))" > .wheelhouse/requirements.txt
 	$(PY) -m pip download -q -d .wheelhouse -r .wheelhouse/requirements.txt
 	touch $@
 

@@ -170,8 +170,8 @@ def pool_calls(monkeypatch) -> list[bool]:
     calls: list[bool] = []
     real = tf_workers.Workers.map
 
-    def spy(self, fn, items, chunksize=1):
-        result = real(self, fn, items, chunksize)
+    def spy(self, fn, items, chunksize=1, **kwargs):
+        result = real(self, fn, items, chunksize, **kwargs)
         calls.append(result is not None)
         return result
 

@@ -11,6 +11,7 @@ import pytest
 
 from tagcheck.cli import main
 from tagcheck.cli.output import use_color
+from tagcheck.cli.progress import wanted as progress_wanted
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "terraform"
 ESC = "\x1b["
@@ -83,3 +84,14 @@ def test_counts_and_words_agree(tmp_path, capsys):
     main(["scan", str(tmp_path), "--fail-on", "never", "--no-cache"])
     last = capsys.readouterr().out.strip().splitlines()[-1]
     assert " in 1 resource" in last and "1 resources" not in last
+
+
+@pytest.mark.parametrize("enabled, environ, tty, expected", [
+    (True, {}, True, True),
+    (True, {}, False, False),  # a pipe, a CI log, pre-commit
+    (True, {"TERM": "dumb"}, True, False),
+    (False, {}, True, False),  # --no-progress
+    (True, {"NO_COLOR": "1"}, True, True),  # colour and progress are separate choices
+])
+def test_the_progress_line_is_for_a_terminal_only(enabled, environ, tty, expected):
+    assert progress_wanted(enabled, _Tty() if tty else io.StringIO(), environ) is expected

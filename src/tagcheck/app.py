@@ -142,15 +142,19 @@ def root_inputs(var_files: Sequence[Path], variables: Sequence[str], workspace: 
 
 
 def collect_terraform(paths: list[Path], inputs, *, cache=None, jobs: int = 1, max_file_bytes: int | None = None,
-                      diff_base: str | None = None, policy=None, allow_empty: bool = False) -> Collected:
+                      diff_base: str | None = None, policy=None, allow_empty: bool = False,
+                      progress: Callable[[str, int, int], None] | None = None,
+                      warn: Callable[[str], None] | None = None) -> Collected:
     """Terraform code in ``paths``. ``diff_base``: only what changed since the merge base
     with that git ref (``policy`` then prices the coverage change of the whole tree).
     Paths holding no Terraform file at all are bad input — a mistyped path in CI must not
-    pass as "0 findings" — unless ``allow_empty``."""
+    pass as "0 findings" — unless ``allow_empty``. ``progress`` and ``warn``: the source's
+    (sources.terraform.source.scan)."""
     from tagcheck.sources.terraform.source import ScanInputError, scan
 
     try:
-        scanned = scan(paths, inputs, cache=cache, jobs=jobs, max_file_bytes=max_file_bytes)
+        scanned = scan(paths, inputs, cache=cache, jobs=jobs, max_file_bytes=max_file_bytes, progress=progress,
+                       warn=warn)
     except ScanInputError as exc:
         raise InputError(str(exc)) from None
     if not scanned.roots and not allow_empty:

@@ -38,6 +38,8 @@ class Lever(str, Enum):
     STORAGE = "storage"
     PURCHASING = "purchasing"
     IDLE = "idle"
+    # not a FinOps lever: TC rules, about what tagcheck itself could not read or evaluate
+    COVERAGE = "coverage"
 
 
 class Origin(str, Enum):

@@ -1,8 +1,8 @@
 """``tagcheck aws``: audit live AWS accounts (DESIGN.md §5), or the moto demo with ``--demo``.
 
 boto3, botocore and moto are imported inside the command only (``tagcheck --version`` and
-``scan`` must not load them). The options are read here, the progress is rendered on stderr,
-and the audit itself is ``app.collect_aws``.
+``scan`` must not load them). The options are read here, the progress line is cli/progress.py's
+(on a terminal only), and the audit itself is ``app.collect_aws``.
 
 Coverage is never silent: besides ``summary.scan.coverage`` in the report, every
 collector that was denied or failed is listed on stderr, whatever the format.
@@ -10,15 +10,15 @@ collector that was denied or failed is listed on stderr, whatever the format.
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
 
 from tagcheck import app
 from tagcheck.cli.errors import BadInput, bad_input
-from tagcheck.cli.options import live_options, output_options, region_name_ok
+from tagcheck.cli.options import live_options, output_options, progress_option, region_name_ok
 from tagcheck.cli.output import finish, load_policy
+from tagcheck.cli.progress import audit_summary, run_audit
 
 _MAX_PROBLEM_LINES = 20
 
@@ -41,44 +41,12 @@ def _check_options(regions, all_regions, assume_role, accounts, organization, de
         raise BadInput("--demo audits its own moto account: it takes no --profile, --assume-role or --all-regions")
 
 
-class _Progress:
-    """Per-collector progress on stderr: a rich bar when stderr is a terminal and rich is
-    installed, plain lines on a terminal without it, nothing when stderr is redirected."""
-
-    def __init__(self) -> None:
-        self.tty = sys.stderr.isatty()
-        self.bar = self.task = None
-        if self.tty:
-            try:
-                from rich.console import Console
-                from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-            except ImportError:
-                return
-            self.bar = Progress(TextColumn("{task.description:<40}"), BarColumn(), MofNCompleteColumn(),
-                                TimeElapsedColumn(), console=Console(stderr=True), transient=True)
-            self.bar.start()
-            self.task = self.bar.add_task("auditing", total=None)
-
-    def __call__(self, event) -> None:
-        task = event.task
-        label = f"{task.scope} {task.service} {task.collector}"
-        if self.bar is not None:
-            self.bar.update(self.task, total=event.total, completed=event.done, description=label[:40])
-        elif self.tty:
-            click.echo(f"tagcheck: aws: [{event.done}/{event.total}] {task.account} {label}: {event.status} "
-                       f"({event.resources})", err=True)
-
-    def close(self) -> None:
-        if self.bar is not None:
-            self.bar.stop()
-
-
 def _report_coverage(result) -> None:
+    """The summary line (the progress line's last counts: each collector once, with its
+    follow-ups), then every coverage entry that is not plainly ok — collectors, their
+    follow-ups, an assumed role, Cost Explorer."""
     problems = [c for c in result.coverage if c["status"] != "ok" or c.get("partial")]
-    counts = {s: sum(1 for c in result.coverage if c["status"] == s) for s in ("ok", "denied", "error")}
-    click.echo(f"tagcheck: aws: {len(result.resources)} resources in {len(result.accounts)} account(s) × "
-               f"{len(result.regions)} region(s); collectors: {counts['ok']} ok, {counts['denied']} denied, "
-               f"{counts['error']} error; {result.api_calls} API calls", err=True)
+    click.echo(audit_summary(result.progress, len(result.accounts), len(result.regions), result.api_calls), err=True)
     from tagcheck.report.escape import one_line  # AWS error messages can carry any text
 
     for entry in problems[:_MAX_PROBLEM_LINES]:
@@ -88,34 +56,35 @@ def _report_coverage(result) -> None:
         click.echo(f"tagcheck: aws: … {len(problems) - _MAX_PROBLEM_LINES} more in summary.scan.coverage", err=True)
 
 
-def _audit(options) -> app.Collected:
-    progress = _Progress()
-    options.progress = progress
-    try:
+def _audit(options, progress: bool) -> app.Collected:
+    def collect(counts):
+        options.progress = counts
         with bad_input():
             return app.collect_aws(options)
-    finally:
-        progress.close()
+
+    return run_audit(collect, enabled=progress)
 
 
 @click.command("aws")
 @output_options
 @live_options
+@progress_option
 def aws_command(profile, regions, all_regions, services, assume_role, accounts, organization, max_workers, cost_explorer,
-                demo, policy_path, formats, outputs, fail_on, sort, **common) -> None:
+                demo, policy_path, formats, outputs, fail_on, sort, no_progress, **common) -> None:
     """Audit live AWS accounts (read-only): tags, governance, cost levers with live evidence."""
     policy, collected = collect_live(policy_path, profile=profile, regions=regions, all_regions=all_regions,
                                      services=services, assume_role=assume_role, accounts=accounts,
                                      organization=organization, max_workers=max_workers,
-                                     cost_explorer=cost_explorer, demo=demo)
+                                     cost_explorer=cost_explorer, demo=demo, progress=not no_progress)
     finish(collected, policy, formats, outputs, fail_on, sort, **common)
 
 
 def collect_live(policy_path: Path | None, *, profile=None, regions=(), all_regions=False, services=None,
                  assume_role=None, accounts=None, organization=False, max_workers=8, cost_explorer=False,
-                 demo=False) -> tuple[object, app.Collected]:
+                 demo=False, progress=True) -> tuple[object, app.Collected]:
     """The live source as the commands use it (``aws``, ``report --aws``): check the options,
-    load the policy, audit, report coverage on stderr → (policy, collected)."""
+    load the policy, audit (with a progress line on a terminal, unless not ``progress``),
+    report coverage on stderr → (policy, collected)."""
     from tagcheck.rules.idle import cpu_window_days
     from tagcheck.sources.aws.services import parse_services
 
@@ -153,9 +122,9 @@ def collect_live(policy_path: Path | None, *, profile=None, regions=(), all_regi
 
         options.regions = options.regions or REGIONS
         with demo_account(options.cost_tag_keys if cost_explorer else ()):
-            collected = _audit(options)
+            collected = _audit(options, progress)
     else:
-        collected = _audit(options)
+        collected = _audit(options, progress)
     _report_coverage(collected.audit)
     if demo:
         collected.info["demo"] = True

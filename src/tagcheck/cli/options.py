@@ -63,6 +63,13 @@ def output_options(fn):
     ])
 
 
+def progress_option(fn):
+    """``--no-progress`` (scan, aws): the progress line is on a terminal's stderr only anyway."""
+    return click.option("--no-progress", is_flag=True,
+                        help="No progress line on stderr (shown only when stderr is a terminal and TERM is not "
+                             "dumb).")(fn)
+
+
 def terraform_input_options(fn):
     """Values from outside the code, as terraform plan takes them."""
     return _apply(fn, [

@@ -9,8 +9,9 @@ import click
 
 from tagcheck import app
 from tagcheck.cli.errors import bad_input
-from tagcheck.cli.options import output_options, terraform_input_options
+from tagcheck.cli.options import output_options, progress_option, terraform_input_options
 from tagcheck.cli.output import finish, load_policy
+from tagcheck.cli.progress import run_scan
 
 
 @click.command("scan")
@@ -30,8 +31,9 @@ from tagcheck.cli.output import finish, load_policy
 @click.option("--allow-empty", is_flag=True, help="Exit 0 when PATHS hold no Terraform file (default: bad input, exit 2).")
 @click.option("--max-file-size", type=click.FloatRange(min=0), envvar="TAGCHECK_MAX_FILE_MB", metavar="MB",
               help="Files larger than this are reported (TC001) instead of parsed; 0: no limit. Default: 2.")
+@progress_option
 def scan(paths, policy_path, formats, outputs, fail_on, sort, var_files, variables, workspace, diff_base, jobs, cache_dir,
-         no_cache, allow_empty, max_file_size, **output) -> None:
+         no_cache, allow_empty, max_file_size, no_progress, **output) -> None:
     """Check Terraform code (.tf, .tf.json) in PATHS (directories or files; default: .)."""
     paths = list(paths) or [Path(".")]
     with bad_input():
@@ -39,8 +41,13 @@ def scan(paths, policy_path, formats, outputs, fail_on, sort, var_files, variabl
     cache = app.parse_cache(cache_dir, no_cache)
     policy = load_policy(policy_path, paths[0], cache)
     limit = None if max_file_size is None else (0 if max_file_size == float("inf") else int(max_file_size * 2**20))
-    with bad_input():
-        collected = app.collect_terraform(paths, inputs, cache=cache, jobs=jobs or os.cpu_count() or 1,
-                                          max_file_bytes=limit, diff_base=diff_base, policy=policy,
-                                          allow_empty=allow_empty)
+
+    def collect(progress, note):
+        with bad_input():
+            return app.collect_terraform(paths, inputs, cache=cache, jobs=jobs or os.cpu_count() or 1,
+                                         max_file_bytes=limit, diff_base=diff_base, policy=policy,
+                                         allow_empty=allow_empty, progress=progress,
+                                         warn=lambda message: note(f"tagcheck: warning: {message}"))
+
+    collected = run_scan(collect, enabled=not no_progress)
     finish(collected, policy, formats, outputs, fail_on, sort, **output)

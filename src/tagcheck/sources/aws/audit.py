@@ -44,11 +44,27 @@ _RANK = {"ok": 0, "denied": 1, "error": 2}
 
 @dataclass(frozen=True)
 class Progress:
-    done: int
-    total: int
-    task: Task
-    status: str
-    resources: int
+    """The audit so far, as ``AuditOptions.progress`` hears it after each task (and once
+    before the first). Every total is fixed before any task runs: the units are the
+    collectors of the task list (:func:`_tasks`), and a collector is done — counted once,
+    with the worst status of its parts — when it and its follow-up tasks (S3 bucket batches,
+    CPU metrics) have all finished. A region (an account) is done when all its collectors
+    are; S3's listing is per account, in no region. ``resources`` counts distinct addresses,
+    as :class:`AuditResult` holds them, so the last snapshot is what the summary says."""
+
+    collectors: int = 0
+    collectors_total: int = 0
+    regions: int = 0
+    regions_total: int = 0
+    accounts: int = 0
+    accounts_total: int = 0
+    resources: int = 0
+    denied: int = 0
+    errors: int = 0
+
+    @property
+    def ok(self) -> int:
+        return self.collectors - self.denied - self.errors
 
 
 @dataclass
@@ -81,6 +97,7 @@ class AuditResult:
     api_calls_by_service: dict[str, int]
     skipped: dict[str, int] = field(default_factory=dict)
     cost_explorer: dict[str, Any] | None = None
+    progress: Progress = field(default_factory=Progress)  # the last snapshot: the collectors' final counts
 
     def scan_info(self) -> dict[str, Any]:
         """What ``tagcheck aws`` passes to the engine as ``summary["scan"]``."""
@@ -137,6 +154,45 @@ def _merge(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return sorted(merged.values(), key=lambda e: (e["account"], e["region"], e["service"], e["collector"]))
 
 
+class _Tally:
+    """Counts for :class:`Progress`: which collector each task belongs to, and when a
+    collector, a region and an account are done."""
+
+    def __init__(self, tasks: list[Task]):
+        self.pending = [1] * len(tasks)  # per collector: its tasks not finished yet
+        self.status = ["ok"] * len(tasks)
+        self.left = {"regions": Counter(t.scope for t in tasks if t.scope != "global"),
+                     "accounts": Counter(t.account for t in tasks)}
+        self.keys = [{"regions": t.scope, "accounts": t.account} for t in tasks]
+        self.done = Counter()
+        self.addresses: set[str] = set()
+        self.totals = {"collectors_total": len(tasks), "regions_total": len(self.left["regions"]),
+                       "accounts_total": len(self.left["accounts"])}
+
+    def added(self, collector: int, count: int) -> None:
+        self.pending[collector] += count
+
+    def finished(self, collector: int, status: str, outcome: Outcome) -> None:
+        self.addresses.update(r.address for r in outcome.resources)
+        if _RANK[status] > _RANK[self.status[collector]]:
+            self.status[collector] = status
+        self.pending[collector] -= 1
+        if self.pending[collector]:
+            return
+        self.done["collectors"] += 1
+        self.done[self.status[collector]] += 1
+        for kind, key in self.keys[collector].items():
+            if key in self.left[kind]:
+                self.left[kind][key] -= 1
+                if not self.left[kind][key]:
+                    self.done[kind] += 1
+
+    def snapshot(self) -> Progress:
+        return Progress(collectors=self.done["collectors"], regions=self.done["regions"],
+                        accounts=self.done["accounts"], resources=len(self.addresses), denied=self.done["denied"],
+                        errors=self.done["error"], **self.totals)
+
+
 class _Pool:
     """A thread pool whose tasks may add tasks; reports progress as tasks finish."""
 
@@ -144,25 +200,29 @@ class _Pool:
                  progress: Callable[[Progress], None] | None):
         self.sessions, self.settings, self.workers, self.progress = sessions, settings, workers, progress
 
-    def run(self, tasks: list[Task]) -> tuple[list[Outcome], list[dict[str, Any]]]:
+    def run(self, tasks: list[Task]) -> tuple[list[Outcome], list[dict[str, Any]], Progress]:
         outcomes, entries = [], []
-        total, done = len(tasks), 0
+        tally = _Tally(tasks)
+        if self.progress is not None:
+            self.progress(tally.snapshot())
         with ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="tagcheck-aws") as pool:
-            pending: dict[Future, Task] = {pool.submit(_run, t, self.sessions[t.account], self.settings): t for t in tasks}
+            # each pending task with the index of the collector (in ``tasks``) it belongs to
+            pending: dict[Future, int] = {pool.submit(_run, t, self.sessions[t.account], self.settings): i
+                                          for i, t in enumerate(tasks)}
             while pending:
                 finished, _ = wait(pending, return_when=FIRST_COMPLETED)
                 for future in finished:
-                    task = pending.pop(future)
+                    collector = pending.pop(future)
                     outcome, entry = future.result()  # only a ReadOnlyViolation escapes _run
                     outcomes.append(outcome)
                     entries.append(entry)
                     for more in outcome.more:
-                        pending[pool.submit(_run, more, self.sessions[more.account], self.settings)] = more
-                    total += len(outcome.more)
-                    done += 1
+                        pending[pool.submit(_run, more, self.sessions[more.account], self.settings)] = collector
+                    tally.added(collector, len(outcome.more))
+                    tally.finished(collector, entry["status"], outcome)
                     if self.progress is not None:
-                        self.progress(Progress(done, total, task, entry["status"], entry["resources"]))
-        return outcomes, entries
+                        self.progress(tally.snapshot())
+        return outcomes, entries, tally.snapshot()
 
 
 def _accounts(options: AuditOptions, base: AccountSession, region: str, counter: CallCounter
@@ -230,7 +290,7 @@ def run_audit(options: AuditOptions) -> AuditResult:
     settings = AuditSettings(regions=tuple(regions), services=tuple(options.services),
                              metrics_days=options.metrics_days, page_size=options.page_size,
                              now=datetime.datetime.now(datetime.timezone.utc))
-    outcomes, entries = _Pool(sessions, settings, options.max_workers, options.progress).run(
+    outcomes, entries, progress = _Pool(sessions, settings, options.max_workers, options.progress).run(
         _tasks(sessions, options.services, regions, home))
     resources: dict[str, Resource] = {}
     skipped: Counter = Counter()
@@ -248,4 +308,4 @@ def run_audit(options: AuditOptions) -> AuditResult:
     return AuditResult(resources=ordered, coverage=_merge(coverage + entries), accounts=sorted(sessions),
                        regions=regions, services=list(options.services), api_calls=counter.total,
                        api_calls_by_service=counter.by_service(), skipped=dict(sorted(skipped.items())),
-                       cost_explorer=cost_explorer)
+                       cost_explorer=cost_explorer, progress=progress)

@@ -21,6 +21,7 @@ from tagcheck.sources.terraform import roots_cache
 from tagcheck.sources.terraform.cache import ParseCache
 from tagcheck.sources.terraform.digests import DigestIndex
 from tagcheck.sources.terraform.moduledir import ModuleDir, ParsedFile, call_summary, has_tfvars, resolve_source
+from tagcheck.sources.terraform.progress import Phase, Progress, no_progress
 from tagcheck.sources.terraform.workers import Stored, Workers, parse_file_text, parse_into_cache, parse_vars_text
 
 if TYPE_CHECKING:
@@ -180,12 +181,13 @@ class DirLoader:
         a module other modules may call, even when it configures a provider."""
         return not self._summary(directory)[2] and not has_tfvars(directory)
 
-    def prefetch(self, directories: list[Path]) -> None:
+    def prefetch(self, directories: list[Path], progress: Progress = no_progress) -> None:
         """Parse every Terraform file of these directories that the cache does not hold,
         in worker processes when there are enough of them (results in file order), into the
         cache. Parsing everything before evaluating anything also keeps memory down: each
         file's parse tree is garbage as soon as it is written, before the long-lived
-        resources are built, so they do not end up scattered between its freed blocks."""
+        resources are built, so they do not end up scattered between its freed blocks.
+        ``progress`` hears the "files" phase (progress.py) when files are parsed here."""
         if not self.workers.size:
             return  # one process, nowhere to put them: each file is parsed when its directory is loaded
         if all(self._cached_summary(d) is not None for d in directories):
@@ -214,13 +216,18 @@ class DirLoader:
         if not work or (not parallel and len(work) < MIN_FILES_FOR_ONE_WORKER):
             return
         results = None
+        parsed = Phase(progress, "files", len(work))
         if len(work) >= (MIN_FILES_FOR_WORKERS if parallel else MIN_FILES_FOR_ONE_WORKER):
             # the grammar is not loaded here first: each worker loads it (~0.08 s, in parallel)
             # and this process, which only reads the cache, never imports the parser at all
-            results = self.workers.map(parse_into_cache, work,
-                                       chunksize=max(1, len(work) // (self.workers.size * 8)))
+            results = self.workers.map(parse_into_cache, work, chunksize=max(1, len(work) // (self.workers.size * 8)),
+                                       on_result=parsed.step)
         if results is None:
-            results = [parse_into_cache(item, self.cache) for item in work]
+            parsed.back_to(0)
+            results = []
+            for item in work:
+                results.append(parse_into_cache(item, self.cache))
+                parsed.step()
         from tagcheck.sources.terraform.syntax import FileParse
 
         self.cache.writes += sum(1 for result in results if isinstance(result, Stored))  # for prune()
@@ -318,6 +325,24 @@ class DirLoader:
         # text would otherwise stay in memory for the whole run
         lines = text.splitlines() if "tagcheck:ignore" in text else []
         return ParsedFile(path, [Block.from_plain(b) for b in result.blocks], lines)
+
+    def variables_file_names(self, path: Path) -> dict[str, int | None] | None:
+        """The names a variables file (HCL or JSON) sets, with their lines where known (JSON:
+        none); None when it cannot be read or parsed — evaluating the root reports that."""
+        import json
+
+        from tagcheck.sources.terraform.syntax import ParseError
+
+        try:
+            if self.max_file_bytes and path.stat().st_size > self.max_file_bytes:
+                return None
+            text = path.read_text(encoding="utf-8-sig")
+            if path.name.endswith(".json"):
+                data = json.loads(text)
+                return {str(name): None for name in data} if isinstance(data, dict) else None
+            return {name: line for name, (_, line) in self._parse_attributes(text).items()}
+        except (OSError, UnicodeDecodeError, ValueError, RecursionError, ParseError):
+            return None
 
     def read_vars(self, path: Path) -> dict:
         from tagcheck.sources.terraform.syntax import ParseError

@@ -45,6 +45,8 @@ from tagcheck.sources.terraform.loader import (  # noqa: F401 - the limits are r
 from tagcheck.sources.terraform.expansion import ZeroInstances
 from tagcheck.sources.terraform.inputs import RootInputs
 from tagcheck.sources.terraform.moduledir import ModuleDir, internal_error, repository_top, resolve_dir
+from tagcheck.sources.terraform.progress import Phase, Progress, no_progress
+from tagcheck.sources.terraform.undeclared import undeclared_values
 from tagcheck.sources.terraform.workers import Workers, worker_cache
 
 # Below this many roots to evaluate, starting worker processes costs more than it saves.
@@ -97,35 +99,43 @@ class TerraformScan:
 
 
 def scan(paths: list[Path], inputs: RootInputs | None = None, cwd: Path | None = None, *,
-         cache: ParseCache | None = None, jobs: int = 1, max_file_bytes: int | None = None) -> TerraformScan:
+         cache: ParseCache | None = None, jobs: int = 1, max_file_bytes: int | None = None,
+         progress: Progress | None = None, warn: Callable[[str], None] | None = None) -> TerraformScan:
     """``cache``: where parsed files and evaluated roots are kept between runs (None: no
     cache); ``jobs``: worker processes for parsing and evaluating what the cache does not
     have (with a cache, one even for ``jobs=1`` on a large scan: see :func:`_evaluate_in_workers`);
     ``max_file_bytes``: files larger than this are TC001 without being parsed (None:
-    :data:`DEFAULT_MAX_FILE_BYTES`; 0: no limit)."""
+    :data:`DEFAULT_MAX_FILE_BYTES`; 0: no limit); ``progress``: how far the scan is
+    (progress.py); ``warn``: hears a variables file's value for an undeclared variable
+    (undeclared.py; a ``--var`` for one is a ScanInputError)."""
     inputs = inputs or RootInputs()
     limit = DEFAULT_MAX_FILE_BYTES if max_file_bytes is None else max_file_bytes
     cache = cache or ParseCache(None)
     # with a cache, even --jobs 1 has a worker, used on large scans only (see _evaluate_in_workers)
     workers = Workers(max(1, jobs) if cache.directory is not None else (jobs if jobs > 1 else 0), cache)
     try:
-        return _scan(paths, inputs, DirLoader(cwd or Path.cwd(), cache, workers, limit))
+        return _scan(paths, inputs, DirLoader(cwd or Path.cwd(), cache, workers, limit), progress or no_progress,
+                     warn)
     finally:
         workers.close()
 
 
-def _scan(paths: list[Path], inputs: RootInputs, loader: DirLoader) -> TerraformScan:
-    roots, focus, module_dirs, called = _roots(paths, loader)
+def _scan(paths: list[Path], inputs: RootInputs, loader: DirLoader, progress: Progress = no_progress,
+          warn: Callable[[str], None] | None = None) -> TerraformScan:
+    roots, focus, module_dirs, called = _roots(paths, loader, progress)
+    _check_undeclared(roots, inputs, loader, warn)
     decoder = roots_cache.Decoder()
     evaluated: dict[Path, EvaluatedRoot] = {}
     stale: list[tuple[Path, str | None]] = []
+    done = Phase(progress, "roots", len(roots))
     for root in roots:
         key, entry = _lookup(root, inputs, loader)
         if entry is not None:
             evaluated[root] = _decode(entry, decoder)
+            done.step()
         else:
             stale.append((root, key))
-    workers_ran = _evaluate_in_workers([root for root, key in stale if key is not None], inputs, loader)
+    workers_ran = _evaluate_in_workers([root for root, key in stale if key is not None], inputs, loader, done)
     loader.workers.close()  # done with them: idle workers would hold their memory while this one decodes
     for root, key in stale:
         entry = _lookup(root, inputs, loader)[1] if workers_ran and key is not None else None
@@ -135,6 +145,8 @@ def _scan(paths: list[Path], inputs: RootInputs, loader: DirLoader) -> Terraform
             evaluated[root], _ = _evaluate(root, inputs, loader, key)
             if root not in called:
                 loader.forget(root)  # a root is evaluated once; the modules it calls may be shared
+            if not (workers_ran and key is not None):  # a worker's roots were counted as it finished them
+                done.step()
     resources: list[Resource] = []
     problems: list[SourceProblem] = []
     chains: dict[str, tuple[Path, ...]] = {}
@@ -224,7 +236,17 @@ def _evaluate(root: Path, inputs: RootInputs, loader: "DirLoader", key: str | No
                          evaluator.zero_instances, evaluator.workspace), stored
 
 
-def _evaluate_in_workers(roots: list[Path], inputs: RootInputs, loader: "DirLoader") -> bool:
+def _check_undeclared(roots: list[Path], inputs: RootInputs, loader: DirLoader,
+                      warn: Callable[[str], None] | None) -> None:
+    """Values for variables no root declares (undeclared.py): a ``--var`` stops the scan."""
+    found = undeclared_values(roots, inputs, loader)
+    if found.errors:
+        raise ScanInputError("; ".join(found.errors))
+    for message in found.warnings if warn is not None else ():
+        warn(message)
+
+
+def _evaluate_in_workers(roots: list[Path], inputs: RootInputs, loader: "DirLoader", done: Phase) -> bool:
     """Evaluate roots in ``jobs`` worker processes (one for ``--jobs 1``), which leave the
     results in the cache for this process to read. Two reasons: with two or more jobs the
     roots are evaluated in parallel; and this process never holds the evaluation's
@@ -236,10 +258,14 @@ def _evaluate_in_workers(roots: list[Path], inputs: RootInputs, loader: "DirLoad
         return False
     loader.forget_all()  # what finding the roots parsed here is not needed again in this process
     count = loader.workers.size * 4
-    batches = [roots[i::count] for i in range(count)]  # interleaved: similar work per batch
+    batches = [batch for batch in (roots[i::count] for i in range(count)) if batch]  # interleaved: similar work
+    sizes = iter([len(batch) for batch in batches])
+    before = done.done
     stored = loader.workers.map(_evaluate_batch, [(batch, inputs, loader.cwd, loader.max_file_bytes)
-                                                 for batch in batches if batch])
+                                                 for batch in batches],
+                                on_result=lambda: done.step(next(sizes)))  # a batch's roots, as it ends
     if stored is None:
+        done.back_to(before)  # evaluated here instead: counted again, one by one
         return False
     loader.cache.writes += sum(stored)
     return True
@@ -274,7 +300,8 @@ class _Focus(set):
         self.callers = set()
 
 
-def _roots(paths: list[Path], loader: "DirLoader") -> tuple[list[Path], _Focus, set[Path], set[Path]]:
+def _roots(paths: list[Path], loader: "DirLoader", progress: Progress = no_progress
+           ) -> tuple[list[Path], _Focus, set[Path], set[Path]]:
     """The root modules to evaluate, the changed reusable modules evaluated through their
     callers (pre-commit), every module directory found, and those another one calls."""
     explicit: list[Path] = []
@@ -286,7 +313,7 @@ def _roots(paths: list[Path], loader: "DirLoader") -> tuple[list[Path], _Focus, 
             explicit.append(path.parent.resolve())
         else:
             discovered.extend(_module_dirs(path))
-    loader.prefetch(_likely_callees(explicit) + discovered)
+    loader.prefetch(_likely_callees(explicit) + discovered, progress)
     focus = _Focus()
     explicit_roots: list[Path] = []
     changed_roots: set[Path] = set()
@@ -301,7 +328,11 @@ def _roots(paths: list[Path], loader: "DirLoader") -> tuple[list[Path], _Focus, 
             changed_roots.add(directory)
     # a root whose own files changed is reported whole, even when it also calls a changed module
     focus.callers -= changed_roots
-    calls = {directory: loader.local_calls(directory) for directory in discovered}
+    calls = {}
+    read = Phase(progress, "modules", len(discovered))
+    for directory in discovered:  # without workers, this is where the files are parsed
+        calls[directory] = loader.local_calls(directory)
+        read.step()
     called = set().union(*calls.values()) if calls else set()
     roots = [d for d in discovered if d not in called]
     # Directories that only call each other (a → b → a, or a module that is its own

@@ -117,8 +117,9 @@ def root_variables(mod: ModuleDir, inputs: RootInputs, read_vars_file: Callable[
     for path in ordered:
         if path.is_file():
             values.update({k: v for k, v in read_vars_file(path).items() if k in declared})
-    for name, raw in inputs.vars.items():
-        values[name] = cli_value(raw, parse_expression)
+    for name, raw in inputs.vars.items():  # one no root declares stopped the scan (undeclared.py)
+        if name in declared:
+            values[name] = cli_value(raw, parse_expression)
     return {name: declared[name].bind(value) if name in declared else value for name, value in values.items()}
 
 

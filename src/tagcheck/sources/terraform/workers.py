@@ -16,7 +16,7 @@ root read from the cache) never loads python-hcl2.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Callable, NamedTuple
 
 from tagcheck.sources.terraform.cache import ParseCache
 from tagcheck.sources.terraform.moduledir import call_summary
@@ -35,9 +35,10 @@ class Workers:
         self._pool = None
         self.failed = False
 
-    def map(self, fn, items: list, chunksize: int = 1) -> list | None:
+    def map(self, fn, items: list, chunksize: int = 1, on_result: Callable[[], None] | None = None) -> list | None:
         """``fn`` over ``items`` in the workers, results in order; None when there are no
-        processes here (a sandbox, a worker killed): the caller does the work itself."""
+        processes here (a sandbox, a worker killed): the caller does the work itself.
+        ``on_result`` is called here as each result arrives (the scan's progress)."""
         if not self.size or self.failed:
             return None
         from concurrent.futures import ProcessPoolExecutor
@@ -46,7 +47,12 @@ class Workers:
             if self._pool is None:
                 self._pool = ProcessPoolExecutor(max_workers=self.size, initializer=_use_cache,
                                                  initargs=(self.cache,))
-            return list(self._pool.map(fn, items, chunksize=chunksize))
+            results = []
+            for result in self._pool.map(fn, items, chunksize=chunksize):
+                results.append(result)
+                if on_result is not None:
+                    on_result()
+            return results
         except Exception:  # noqa: BLE001 - see above
             self.failed = True
             self.close()
