@@ -27,7 +27,7 @@ def run(resources: Sequence[Resource], problems: Sequence[SourceProblem], policy
     ``summary.scan``. ``baseline``: a :class:`~tagcheck.baseline.Baseline` whose
     findings are hidden (counted in ``summary.baseline``)."""
     today = today or datetime.date.today()
-    costs = CostModel(prices if prices is not None else pricebook_for(policy), resources)
+    costs = CostModel(prices if prices is not None else pricebook_for(policy), resources, today)
     ctx = RuleContext(policy=policy, today=today, resources=tuple(resources), costs=costs)
     enabled = [r for r in rules if r.check is not None and policy.rule_config(r.id).enabled]
 

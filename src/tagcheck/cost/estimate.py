@@ -14,6 +14,7 @@ evaluated to.
 
 from __future__ import annotations
 
+import datetime
 import math
 from dataclasses import dataclass
 from typing import Any, Iterable, Mapping, Sequence
@@ -111,8 +112,9 @@ def compound_saving(estimate: Estimate | None, savings: Iterable[tuple[str, floa
 class CostModel:
     """Estimates for the resources of one run (so references between them resolve)."""
 
-    def __init__(self, prices: PriceBook, resources: Sequence[Resource] = ()):
+    def __init__(self, prices: PriceBook, resources: Sequence[Resource] = (), today: datetime.date | None = None):
         self.prices = prices
+        self.today = today or datetime.date.today()  # extended-support charges depend on the date
         self.index = {r.identity: r for r in resources}  # (root, address): references resolve within a root
         # id(resource) → (resource, estimate); holding the resource keeps its id from being reused
         self._cache: dict[int, tuple[Resource, Estimate]] = {}
@@ -290,6 +292,10 @@ def _db_instance(model: CostModel, resource: Resource, region: str) -> Estimate:
         return _unknown(f"no price for {klass} ({engine}) in {region}")
     lines = [] if _stopped(resource) else [
         CostLine(f"{klass} {engine}{' Multi-AZ' if multi_az else ''}", HOURS_PER_MONTH, "h", hourly)]
+    extended, reason = _rds_extended_support(model, resource, region, klass, engine, multi_az)
+    if reason:
+        return _unknown(reason)
+    lines += extended
     iops = a.get("iops")
     storage = a.get("allocated_storage")
     stype = a.get("storage_type") or ("io1" if isinstance(iops, (int, float)) and iops else "gp2")
@@ -311,6 +317,32 @@ def _db_instance(model: CostModel, resource: Resource, region: str) -> Estimate:
     elif storage is None:  # a restore from a snapshot, or a replica: the size comes from the source
         excluded = ("storage (allocated_storage not set: its size comes from the snapshot or source database)",)
     return Estimate(tuple(lines), excluded=excluded)
+
+
+def _rds_extended_support(model: CostModel, resource: Resource, region: str, klass: str, engine: str,
+                          multi_az: bool) -> tuple[list[CostLine], str | None]:
+    """The RDS Extended Support charge of a MySQL/PostgreSQL major version past its end of
+    standard support (catalog/support.py): vCPUs × hours × the period's rate, standby
+    included; nothing when the DB opted out (``engine_lifecycle_support``) or is stopped."""
+    from tagcheck.catalog import support
+    from tagcheck.catalog.instances import instance_spec
+
+    version = resource.attributes.get("engine_version")
+    opted_out = resource.attributes.get("engine_lifecycle_support") == "open-source-rds-extended-support-disabled"
+    if not isinstance(version, str) or opted_out or _stopped(resource):
+        return [], None
+    found = support.rds_extended_rate(engine, version, region, model.today)
+    if found is None:
+        return [], None
+    rate, label = found
+    if rate is None:
+        return [], f"{label}: no rate for {region} in the catalogue"
+    spec = instance_spec(klass)
+    if spec is None:
+        return [], f"{label}: vCPUs of {klass} not in the catalogue"
+    copies = 2 if multi_az else 1
+    return [CostLine(f"{label}, {spec.vcpu} vCPU{' ×2 (Multi-AZ)' if multi_az else ''}",
+                     HOURS_PER_MONTH * spec.vcpu * copies, "vCPU-h", rate, FEE)], None
 
 
 def rds_gp3_included_iops(engine: str, storage_gb: float) -> int:
@@ -358,6 +390,27 @@ def _hourly_item(item: str, label: str, excluded: tuple[str, ...] = ()):
             return _unknown(f"no price for {label} in {region}")
         return Estimate((CostLine(label, HOURS_PER_MONTH, "h", hourly, FEE),), excluded=excluded)
     return estimate
+
+
+@_in_priced_region
+def _eks_cluster(model: CostModel, resource: Resource, region: str) -> Estimate:
+    """The cluster hour: the standard price, or the extended-support price once the
+    cluster's Kubernetes version is past its standard support (catalog/support.py) — unless
+    ``upgrade_policy { support_type = "STANDARD" }``, which upgrades it instead."""
+    from tagcheck.catalog import support
+
+    version = resource.attributes.get("version")
+    policy = first_block(resource.attributes.get("upgrade_policy")) or {}
+    if isinstance(version, Unknown):
+        return _unknown(f"version unknown ({version.reason}): standard or extended support price")
+    extended = (isinstance(version, str) and policy.get("support_type") != "STANDARD"
+                and support.eks_extended(version, model.today))
+    item, label = (("eks_cluster_extended_support", f"EKS cluster (Kubernetes {version}, extended support)")
+                   if extended else ("eks_cluster", "EKS cluster"))
+    hourly = model.prices.hourly(region, item)
+    if hourly is None:
+        return _unknown(f"no price for {label} in {region}")
+    return Estimate((CostLine(label, HOURS_PER_MONTH, "h", hourly, FEE),))
 
 
 def _eip(model: CostModel, resource: Resource) -> Estimate:
@@ -531,7 +584,7 @@ _ESTIMATORS = {
     "aws_lb": _load_balancer,
     "aws_alb": _load_balancer,
     "aws_elb": _hourly_item("clb", "classic load balancer", ("data processed per GB",)),
-    "aws_eks_cluster": _hourly_item("eks_cluster", "EKS cluster"),
+    "aws_eks_cluster": _eks_cluster,
     "aws_autoscaling_group": _asg,
     "aws_eks_node_group": _node_group,
 }
