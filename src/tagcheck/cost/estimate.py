@@ -16,54 +16,15 @@ from __future__ import annotations
 
 import datetime
 import math
-from dataclasses import dataclass
 from typing import Any, Iterable, Mapping, Sequence
 
 from tagcheck.catalog.prices import HOURS_PER_MONTH, PriceBook
+from tagcheck.cost.families import FAMILY_ESTIMATORS
+from tagcheck.cost.lines import (  # noqa: F401 - CostLine … are read from here too
+    COMPONENTS, COMPUTE, FEE, NO_COST, STORAGE, CostLine, Estimate, in_priced_region, unknown)
 from tagcheck.model import Resource, Unknown, blocks, first_block, referenced_address
 
 
-# What a cost line pays for. A lever acts on the components it changes: a schedule, spot
-# and a smaller size on compute hours, a storage class on storage (and its IOPS and
-# throughput); deleting an idle resource on everything.
-COMPUTE, STORAGE, FEE = "compute", "storage", "fee"
-COMPONENTS = (COMPUTE, STORAGE, FEE)
-
-
-@dataclass(frozen=True)
-class CostLine:
-    item: str  # e.g. "p3.2xlarge on-demand", "gp2 storage"
-    quantity: float
-    unit: str  # "h", "GB-mo", "IOPS-mo"
-    unit_usd: float
-    component: str = COMPUTE  # COMPUTE: instance hours · STORAGE: GB, IOPS, throughput · FEE: fixed hourly items
-
-    @property
-    def monthly_usd(self) -> float:
-        return self.quantity * self.unit_usd
-
-    def describe(self) -> str:
-        return f"{self.item}: {self.quantity:g} {self.unit} × ${self.unit_usd:g} = ${self.monthly_usd:,.2f}"
-
-
-@dataclass(frozen=True)
-class Estimate:
-    lines: tuple[CostLine, ...] = ()
-    unknown: str | None = None  # why the estimate (or part of it) cannot be computed
-    excluded: tuple[str, ...] = ()  # usage-based parts not estimated
-
-    @property
-    def monthly_usd(self) -> float | None:
-        if self.unknown is not None:
-            return None
-        return round(sum(line.monthly_usd for line in self.lines), 2)
-
-    @property
-    def known(self) -> bool:
-        return self.unknown is None
-
-
-NO_COST = Estimate()
 
 # the component each lever's saving is a part of (None: the whole resource)
 LEVER_COMPONENT = {"rightsizing": COMPUTE, "scheduling": COMPUTE, "purchasing": COMPUTE, "storage": STORAGE,
@@ -128,7 +89,7 @@ class CostModel:
             estimate = estimator(self, resource) if estimator else NO_COST
         except (TypeError, ValueError, AttributeError, KeyError) as exc:
             # an argument of a type the estimator does not expect: no number, never a crash
-            estimate = _unknown(f"cannot estimate {resource.type}: {type(exc).__name__}")
+            estimate = unknown(f"cannot estimate {resource.type}: {type(exc).__name__}")
         self._cache[id(resource)] = (resource, estimate)
         return estimate
 
@@ -213,37 +174,17 @@ def _stopped(resource: Resource) -> bool:
     return _live(resource).get("state") in ("stopped", "stopping")
 
 
-def _unknown(reason: str) -> Estimate:
-    return Estimate(unknown=reason)
-
-
-def _in_priced_region(estimator):
-    """Decorator: resolve the resource's region (unknown, or not in the catalogue → no
-    number) and pass it to the estimator as a third argument."""
-
-    def estimate(model: CostModel, resource: Resource) -> Estimate:
-        region = model.region(resource)
-        if region is None:
-            reason = resource.region.reason if isinstance(resource.region, Unknown) else "region is not set"
-            return _unknown(f"region unknown ({reason})")
-        if region not in model.prices.regions():
-            return _unknown(f"no prices for region {region}")
-        return estimator(model, resource, region)
-
-    return estimate
-
-
-@_in_priced_region
+@in_priced_region
 def _instance(model: CostModel, resource: Resource, region: str) -> Estimate:
     attrs = resource.attributes
     itype = attrs.get("instance_type")
     if isinstance(itype, Unknown):
-        return _unknown(f"instance_type unknown ({itype.reason})")
+        return unknown(f"instance_type unknown ({itype.reason})")
     if not isinstance(itype, str):
-        return _unknown("instance_type is not set")
+        return unknown("instance_type is not set")
     hourly = model.instance_hourly(region, itype)
     if hourly is None:
-        return _unknown(f"no price for {itype} in {region}")
+        return unknown(f"no price for {itype} in {region}")
     market = first_block(attrs.get("instance_market_options")) or {}
     lines = []
     if _stopped(resource):
@@ -260,41 +201,41 @@ def _instance(model: CostModel, resource: Resource, region: str) -> Estimate:
             vol, reason = model.volume_lines(region, block.get("volume_type"), block.get("volume_size"),
                                              block.get("iops"), block.get("throughput"), label)
             if reason:
-                return _unknown(f"{name}: {reason}")
+                return unknown(f"{name}: {reason}")
             if not vol:
                 excluded.append(f"{label.strip()} (size or type from the AMI)")
             lines.extend(vol)
     return Estimate(tuple(lines), excluded=tuple(excluded))
 
 
-@_in_priced_region
+@in_priced_region
 def _ebs_volume(model: CostModel, resource: Resource, region: str) -> Estimate:
     a = resource.attributes
     if a.get("size") is None and not isinstance(a.get("size"), Unknown):
-        return _unknown("size not set (taken from the snapshot)")
+        return unknown("size not set (taken from the snapshot)")
     # CreateVolume's default type is gp2 (the provider documents the same default)
     lines, reason = model.volume_lines(region, a.get("type"), a.get("size"), a.get("iops"), a.get("throughput"),
                                        default_type="gp2")
-    return _unknown(reason) if reason else Estimate(tuple(lines))
+    return unknown(reason) if reason else Estimate(tuple(lines))
 
 
-@_in_priced_region
+@in_priced_region
 def _db_instance(model: CostModel, resource: Resource, region: str) -> Estimate:
     a = resource.attributes
     klass, engine = a.get("instance_class"), a.get("engine")
     if isinstance(klass, Unknown) or not isinstance(klass, str):
-        return _unknown(f"instance_class unknown ({klass.reason if isinstance(klass, Unknown) else 'not set'})")
+        return unknown(f"instance_class unknown ({klass.reason if isinstance(klass, Unknown) else 'not set'})")
     if not isinstance(engine, str):
-        return _unknown("engine unknown")
+        return unknown("engine unknown")
     multi_az = a.get("multi_az") is True
     hourly = model.prices.rds_hourly(region, klass, engine, multi_az)
     if hourly is None:
-        return _unknown(f"no price for {klass} ({engine}) in {region}")
+        return unknown(f"no price for {klass} ({engine}) in {region}")
     lines = [] if _stopped(resource) else [
         CostLine(f"{klass} {engine}{' Multi-AZ' if multi_az else ''}", HOURS_PER_MONTH, "h", hourly)]
     extended, reason = _rds_extended_support(model, resource, region, klass, engine, multi_az)
     if reason:
-        return _unknown(reason)
+        return unknown(reason)
     lines += extended
     iops = a.get("iops")
     storage = a.get("allocated_storage")
@@ -313,7 +254,7 @@ def _db_instance(model: CostModel, resource: Resource, region: str) -> Estimate:
             lines.append(CostLine(f"{stype} provisioned IOPS" + (f" above {included:,}" if included else ""),
                                   float(billed_iops) * copies, "IOPS-mo", iops_price, STORAGE))
     elif isinstance(storage, Unknown):
-        return _unknown(f"allocated_storage unknown ({storage.reason})")
+        return unknown(f"allocated_storage unknown ({storage.reason})")
     elif storage is None:  # a restore from a snapshot, or a replica: the size comes from the source
         excluded = ("storage (allocated_storage not set: its size comes from the snapshot or source database)",)
     return Estimate(tuple(lines), excluded=excluded)
@@ -356,43 +297,43 @@ def rds_gp3_included_iops(engine: str, storage_gb: float) -> int:
     return 12000 if storage_gb >= threshold else 3000
 
 
-@_in_priced_region
+@in_priced_region
 def _ebs_snapshot(model: CostModel, resource: Resource, region: str) -> Estimate:
     size = resource.attributes.get("volume_size")
     if not isinstance(size, (int, float)):  # computed in Terraform: the size of the volume it copies
         volume = model.referenced(resource, resource.attributes.get("volume_id"))
         size = volume.attributes.get("size") if volume is not None else None
     if not isinstance(size, (int, float)) or isinstance(size, bool):
-        return _unknown("snapshot size is known only once it is taken (its volume is not in this configuration)")
+        return unknown("snapshot size is known only once it is taken (its volume is not in this configuration)")
     price = model.prices.snapshot_gb_month(region)
     if price is None:
-        return _unknown(f"no snapshot price in {region}")
+        return unknown(f"no snapshot price in {region}")
     # an upper bound: snapshots are incremental and bill only the blocks that changed
     return Estimate((CostLine("snapshot storage (at most)", float(size), "GB-mo", price, STORAGE),))
 
 
-@_in_priced_region
+@in_priced_region
 def _rds_cluster_instance(model: CostModel, resource: Resource, region: str) -> Estimate:
     klass, engine = resource.attributes.get("instance_class"), resource.attributes.get("engine")
     if not isinstance(klass, str) or not isinstance(engine, str):
-        return _unknown("instance_class or engine unknown")
+        return unknown("instance_class or engine unknown")
     hourly = model.prices.rds_hourly(region, klass, engine)
     if hourly is None:
-        return _unknown(f"no price for {klass} ({engine}) in {region}")
+        return unknown(f"no price for {klass} ({engine}) in {region}")
     return Estimate((CostLine(f"{klass} {engine}", HOURS_PER_MONTH, "h", hourly),))
 
 
 def _hourly_item(item: str, label: str, excluded: tuple[str, ...] = ()):
-    @_in_priced_region
+    @in_priced_region
     def estimate(model: CostModel, resource: Resource, region: str) -> Estimate:
         hourly = model.prices.hourly(region, item)
         if hourly is None:
-            return _unknown(f"no price for {label} in {region}")
+            return unknown(f"no price for {label} in {region}")
         return Estimate((CostLine(label, HOURS_PER_MONTH, "h", hourly, FEE),), excluded=excluded)
     return estimate
 
 
-@_in_priced_region
+@in_priced_region
 def _eks_cluster(model: CostModel, resource: Resource, region: str) -> Estimate:
     """The cluster hour: the standard price, or the extended-support price once the
     cluster's Kubernetes version is past its standard support (catalog/support.py) — unless
@@ -402,14 +343,14 @@ def _eks_cluster(model: CostModel, resource: Resource, region: str) -> Estimate:
     version = resource.attributes.get("version")
     policy = first_block(resource.attributes.get("upgrade_policy")) or {}
     if isinstance(version, Unknown):
-        return _unknown(f"version unknown ({version.reason}): standard or extended support price")
+        return unknown(f"version unknown ({version.reason}): standard or extended support price")
     extended = (isinstance(version, str) and policy.get("support_type") != "STANDARD"
                 and support.eks_extended(version, model.today))
     item, label = (("eks_cluster_extended_support", f"EKS cluster (Kubernetes {version}, extended support)")
                    if extended else ("eks_cluster", "EKS cluster"))
     hourly = model.prices.hourly(region, item)
     if hourly is None:
-        return _unknown(f"no price for {label} in {region}")
+        return unknown(f"no price for {label} in {region}")
     return Estimate((CostLine(label, HOURS_PER_MONTH, "h", hourly, FEE),))
 
 
@@ -422,16 +363,16 @@ def _eip(model: CostModel, resource: Resource) -> Estimate:
 def _load_balancer(model: CostModel, resource: Resource) -> Estimate:
     lb_type = resource.attributes.get("load_balancer_type") or "application"
     if isinstance(lb_type, Unknown):
-        return _unknown(f"load_balancer_type unknown ({lb_type.reason})")
+        return unknown(f"load_balancer_type unknown ({lb_type.reason})")
     if not isinstance(lb_type, str):
-        return _unknown("load_balancer_type is not a string")
+        return unknown("load_balancer_type is not a string")
     item = {"application": "alb", "network": "nlb"}.get(lb_type)
     if item is None:
-        return _unknown(f"no price for {lb_type} load balancers")
+        return unknown(f"no price for {lb_type} load balancers")
     return _hourly_item(item, f"{lb_type} load balancer", ("LCU/NLCU usage",))(model, resource)
 
 
-@_in_priced_region
+@in_priced_region
 def _asg(model: CostModel, resource: Resource, region: str) -> Estimate:
     """Instance hours of the desired capacity (else min_size) and the volumes of its launch
     template or configuration. With a mixed instances policy the overrides replace the
@@ -442,7 +383,7 @@ def _asg(model: CostModel, resource: Resource, region: str) -> Estimate:
     if count is None:
         count = a.get("min_size")
     if isinstance(count, Unknown) or not isinstance(count, (int, float)) or isinstance(count, bool):
-        return _unknown("desired capacity unknown")
+        return unknown("desired capacity unknown")
     template = model.launch_template_of(resource) or model.referenced(resource, a.get("launch_configuration"))
     live = _live(resource)
     overrides = [b for p in blocks(a.get("mixed_instances_policy"))
@@ -455,12 +396,12 @@ def _asg(model: CostModel, resource: Resource, region: str) -> Estimate:
     elif isinstance(live.get("instance_type"), str):  # a live group's template is an id: the audit resolved it
         itype = live["instance_type"]
     else:
-        return _unknown("launch template or configuration not resolvable")
+        return unknown("launch template or configuration not resolvable")
     if not isinstance(itype, str):
-        return _unknown("instance type of the launch template unknown")
+        return unknown("instance type of the launch template unknown")
     hourly = model.instance_hourly(region, itype)
     if hourly is None:
-        return _unknown(f"no price for {itype} in {region}")
+        return unknown(f"no price for {itype} in {region}")
     weight = first.get("weighted_capacity")
     weight = float(weight) if isinstance(weight, (int, float, str)) and _number(weight) else 1.0
     instances = float(math.ceil(float(count) / weight)) if weight > 0 else float(count)
@@ -475,7 +416,7 @@ def _asg(model: CostModel, resource: Resource, region: str) -> Estimate:
                               "h", round(hourly * (1 - discount), 6)))
     volumes, excluded, reason = _template_volumes(model, region, template, instances)
     if reason:
-        return _unknown(reason)
+        return unknown(reason)
     return Estimate(tuple(lines + volumes), excluded=excluded)
 
 
@@ -526,7 +467,7 @@ def _asg_spot_share(attrs: Mapping[str, Any]) -> float:
     return 1 - (float(pct) / 100.0) if isinstance(pct, (int, float)) else 0.0
 
 
-@_in_priced_region
+@in_priced_region
 def _node_group(model: CostModel, resource: Resource, region: str) -> Estimate:
     """Nodes × instance hours, and their disks. The instance type is ``instance_types[0]``,
     else the launch template's, else EKS's default t3.medium; without a launch template each
@@ -535,39 +476,39 @@ def _node_group(model: CostModel, resource: Resource, region: str) -> Estimate:
     scaling = first_block(a.get("scaling_config")) or {}
     count = scaling.get("desired_size")
     if not isinstance(count, (int, float)) or isinstance(count, bool):
-        return _unknown("node group size unknown")
+        return unknown("node group size unknown")
     types = a.get("instance_types")
     template = model.launch_template_of(resource)
     if isinstance(types, list) and types and isinstance(types[0], str):
         itype = types[0]
     elif isinstance(types, Unknown) or (isinstance(types, list) and types):
-        return _unknown("node group instance types unknown")
+        return unknown("node group instance types unknown")
     elif first_block(a.get("launch_template")) is not None:
         itype = template.attributes.get("instance_type") if template is not None else None
         if template is None:
-            return _unknown("launch template not resolvable")
+            return unknown("launch template not resolvable")
         itype = itype if itype is not None else "t3.medium"  # neither sets one: EKS's default
         if not isinstance(itype, str):
-            return _unknown("instance type of the launch template unknown")
+            return unknown("instance type of the launch template unknown")
     else:
         itype = "t3.medium"
     hourly = model.instance_hourly(region, itype)
     if hourly is None:
-        return _unknown(f"no price for {itype} in {region}")
+        return unknown(f"no price for {itype} in {region}")
     spot = a.get("capacity_type") == "SPOT"
     unit = round(hourly * (1 - model.prices.spot_discount(itype)), 6) if spot else hourly
     lines = [CostLine(f"{itype} {'spot' if spot else 'on-demand'} × {count:g}", HOURS_PER_MONTH * count, "h", unit)]
     if first_block(a.get("launch_template")) is not None:
         volumes, excluded, reason = _template_volumes(model, region, template, float(count))
         if reason:
-            return _unknown(reason)
+            return unknown(reason)
         return Estimate(tuple(lines + volumes), excluded=excluded)
     ami_type = a.get("ami_type")
     default_disk = 50 if isinstance(ami_type, str) and ami_type.upper().startswith("WINDOWS") else 20
     disk = a.get("disk_size") if a.get("disk_size") is not None else default_disk
     volumes, reason = model.volume_lines(region, "gp2", disk, label="node disk ")
     if reason:
-        return _unknown(f"disk_size: {reason}")
+        return unknown(f"disk_size: {reason}")
     lines += [CostLine(f"{line.item} × {count:g}", line.quantity * count, line.unit, line.unit_usd, line.component)
               for line in volumes]
     return Estimate(tuple(lines))
@@ -587,4 +528,5 @@ _ESTIMATORS = {
     "aws_eks_cluster": _eks_cluster,
     "aws_autoscaling_group": _asg,
     "aws_eks_node_group": _node_group,
+    **FAMILY_ESTIMATORS,
 }
