@@ -20,6 +20,7 @@ from tagcheck.catalog.instances import current_generation_equivalent, instance_s
 from tagcheck.model import Lever, Origin, Resource, Severity, Unknown, blocks, first_block, referenced_address
 from tagcheck.rules.dollars import compute_usd, money, price_difference, unit_price
 from tagcheck.rules.registry import Hit, Rule, RuleContext
+from tagcheck.rules.schedules import schedule_evidence
 
 WEEK_HOURS = 168
 GP3_MAX_IOPS = 16000
@@ -81,25 +82,8 @@ def check_rightsize(resource: Resource, ctx: RuleContext) -> Iterable[Hit]:
 _SCHEDULABLE = ("aws_instance", "aws_autoscaling_group", "aws_db_instance", "aws_eks_node_group")
 
 
-def _has_schedule(resource: Resource, ctx: RuleContext) -> bool:
-    tag = ctx.policy.governance.schedule_tag
-    if tag and resource.tags is not None and tag in resource.tags.values:
-        return True
-    if resource.type == "aws_autoscaling_group":
-        if (resource.attributes.get("live") or {}).get("scheduled_actions"):  # tagcheck aws
-            return True
-        for other in ctx.by_type.get("aws_autoscaling_schedule", ()):
-            target = other.attributes.get("autoscaling_group_name")
-            if other.root != resource.root:
-                continue  # another root module: another configuration
-            if referenced_address(target) == resource.address or (
-                    isinstance(target, str) and target == resource.attributes.get("name")):
-                return True
-    return False
-
-
 def check_schedule(resource: Resource, ctx: RuleContext) -> Iterable[Hit]:
-    if resource.type not in _SCHEDULABLE or not ctx.is_non_production(resource) or _has_schedule(resource, ctx):
+    if resource.type not in _SCHEDULABLE or not ctx.is_non_production(resource) or schedule_evidence(resource, ctx):
         return
     hours = _schedule_hours(ctx)
     compute = compute_usd(ctx.costs.estimate(resource))
@@ -352,12 +336,27 @@ family that fits, and the saving is the difference in on-demand price × 730 h.
 """, check_rightsize, _NO_OPTIONS, resource_types=frozenset({"aws_instance", "aws_db_instance"})),
     Rule("COST202", "schedule-non-production", Severity.WARNING, Lever.SCHEDULING,
          "Always-on non-production compute with no off-hours schedule.",
-         """Lever: scheduling. Dev and test compute rarely needs to run nights and weekends. Without the
-policy's `schedule_tag` (or, for an ASG, an `aws_autoscaling_schedule`), a non-production instance,
-ASG, DB instance or node group is taken to run 24 × 7. Running 10 h × 5 days (50 of 168 h) saves
-70 % of its hourly cost; storage is still billed. Option: `hours_per_week` (default 50).
+         """Lever: scheduling. Dev and test compute rarely needs to run nights and weekends. Without a
+schedule tagcheck can see, a non-production instance, ASG, DB instance or node group is taken to run
+24 × 7. Running 10 h × 5 days (50 of 168 h) saves 70 % of its hourly cost; storage is still billed.
+Option: `hours_per_week` (default 50).
 
     a dev p3.2xlarge: $3.06/h × 730 h = $2,233.80/mo; × (1 − 50/168) = $1,568.98/mo saved
+
+These count as a schedule, and the rule stays silent on what they cover:
+- the policy's `governance.non_production.schedule_tag`, whatever its value;
+- Cloud Custodian's off-hours tags `maid_offhours` and `custodian_downtime` (key in any case), unless
+  the value is `off` (the resource opting out);
+- AWS Instance Scheduler's `Schedule` tag with a non-empty value (the schedule's name);
+- for an ASG, a recurring `aws_autoscaling_schedule` (or, live, a scheduled action) that scales it to
+  zero (`desired_capacity` or `max_size` 0), naming the group by reference or by name; one that
+  scales to 1 or more leaves it running and does not count;
+- an enabled, recurring (`cron()`/`rate()`) `aws_scheduler_schedule` whose universal target stops it
+  (`aws-sdk:ec2:stopInstances`, `aws-sdk:rds:stopDBInstance`), its `input` naming the resource by
+  reference (`jsonencode({InstanceIds = [aws_instance.dev.id]})`) or by its literal id.
+
+A value read from a variable counts. Of an input naming several resources by reference, only the
+first is recognised.
 """, check_schedule, {"type": "object", "properties": {"hours_per_week": {"type": "integer", "minimum": 1, "maximum": 167}},
                       "additionalProperties": False}, resource_types=frozenset(_SCHEDULABLE)),
     Rule("COST203", "spot-for-interruptible-work", Severity.WARNING, Lever.PURCHASING,
