@@ -20,6 +20,7 @@ from tagcheck.catalog.instances import instance_spec, smaller_sizes
 from tagcheck.model import Lever, Origin, Resource, Severity
 from tagcheck.rules.dollars import compute_usd, money, price_difference, unit_price
 from tagcheck.rules.registry import Hit, Rule, RuleContext
+from tagcheck.rules.schedules import schedule_tag
 
 DEFAULT_CPU_DAYS = 14
 DEFAULT_CPU_THRESHOLD = 20.0
@@ -116,9 +117,10 @@ def check_schedule_not_applied(resource: Resource, ctx: RuleContext) -> Iterable
     live = _live(resource)
     if live is None or resource.type != "aws_instance" or live.get("state") != "running":
         return
-    tag = ctx.policy.governance.schedule_tag
-    if not tag or resource.tags is None or tag not in resource.tags.values or not ctx.is_non_production(resource):
+    found = schedule_tag(resource, ctx)  # the policy's tag, Custodian's or Instance Scheduler's
+    if found is None or not ctx.is_non_production(resource):
         return  # without the tag, COST202 already reports the missing schedule and its saving
+    tag = found[0]
     uptime = _age_days(live.get("launch_time"), ctx.today)
     minimum = int(ctx.options("COST211").get("min_uptime_days", DEFAULT_UPTIME_DAYS))
     if uptime is None or uptime < minimum:
@@ -236,9 +238,10 @@ is the on-demand price difference × 730 h. GPU instances are left out: their wo
     Rule("COST211", "schedule-not-applied", Severity.WARNING, Lever.SCHEDULING,
          "A non-production instance tagged for an off-hours schedule has been running for days without a stop.",
          """Lever: scheduling, from evidence (live audit only). An instance's launch time resets every time it
-starts, so a running non-production instance that carries the policy's `schedule_tag` but launched more
-than `min_uptime_days` ago (default 7) has not been stopped at night or at weekends: the schedule exists
-on paper only. The saving is COST202's: compute × (1 − hours_per_week/168). Without the tag, COST202
+starts, so a running non-production instance that carries a schedule tag (the policy's `schedule_tag`,
+Cloud Custodian's `maid_offhours`/`custodian_downtime`, or Instance Scheduler's `Schedule`) but launched
+more than `min_uptime_days` ago (default 7) has not been stopped at night or at weekends: the schedule
+exists on paper only. The saving is COST202's: compute × (1 − hours_per_week/168). Without the tag, COST202
 reports the missing schedule instead, so the two never count the same saving twice.
 
     tags: {environment: dev, schedule: office-hours}, launched 21 days ago, m5.xlarge:

@@ -79,20 +79,27 @@ def schedule_evidence(resource: Resource, ctx: RuleContext) -> str | None:
 
 # --- tags -------------------------------------------------------------------------------------
 
-def _tag_evidence(resource: Resource, ctx: RuleContext) -> str | None:
+def schedule_tag(resource: Resource, ctx: RuleContext) -> tuple[str, str] | None:
+    """(the tag key that puts the resource on a schedule, whose tag it is), or None: what
+    COST211 checks against the instance's uptime in the live audit."""
     if resource.tags is None:
         return None
     tags = resource.tags.values
     policy_tag = ctx.policy.governance.schedule_tag
     if policy_tag and policy_tag in tags:
-        return f"the policy's schedule tag {policy_tag!r}"
+        return policy_tag, "the policy's schedule tag"
     for key, tag in tags.items():
         if key.lower() in CUSTODIAN_TAGS and not _custodian_opt_out(tag):
-            return f"Cloud Custodian off-hours tag {key!r}"
+            return key, "Cloud Custodian off-hours tag"
     tag = tags.get(INSTANCE_SCHEDULER_TAG)
     if tag is not None and (not tag.known or tag.value):
-        return f"Instance Scheduler tag {INSTANCE_SCHEDULER_TAG!r}"
+        return INSTANCE_SCHEDULER_TAG, "Instance Scheduler tag"
     return None
+
+
+def _tag_evidence(resource: Resource, ctx: RuleContext) -> str | None:
+    found = schedule_tag(resource, ctx)
+    return f"{found[1]} {found[0]!r}" if found else None
 
 
 def _custodian_opt_out(tag: TagValue) -> bool:

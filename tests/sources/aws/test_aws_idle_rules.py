@@ -124,6 +124,21 @@ def test_schedule_tag_without_a_stop(moto):
     assert any(a.endswith(untagged) for a in cost202) and not any(a.endswith(tagged) or a.endswith(prod) for a in cost202)
 
 
+def test_the_schedulers_own_tags_are_checked_against_the_uptime_too(moto):
+    """COST202 takes Instance Scheduler's ``Schedule`` and Custodian's ``maid_offhours`` as a
+    schedule; a live instance carrying one that never stops is COST211's, not silent."""
+    scheduler = _instance("m5.xlarge", {**DEV, "Schedule": "office-hours"})
+    custodian = _instance("m5.xlarge", {**DEV, "maid_offhours": "off=(M-F,19);on=(M-F,7)"})
+    opted_out = _instance("m5.xlarge", {**DEV, "maid_offhours": "off"})
+    resources = audit(services=("ec2",)).resources
+    later = TODAY + datetime.timedelta(days=21)
+    hits = _findings(run_rules(resources, today=later), "COST211")
+    assert sorted(a.rsplit("/", 1)[1] for a in hits) == sorted([scheduler, custodian])
+    assert {f.key for f in hits.values()} == {"Schedule", "maid_offhours"}
+    cost202 = _findings(run_rules(resources, today=later), "COST202")
+    assert [a.rsplit("/", 1)[1] for a in cost202] == [opted_out]  # "off" opts out: no schedule
+
+
 def test_unattached_volume_unassociated_eip_and_lb_without_targets(moto):
     ec2 = boto3.client("ec2", region_name=REGION)
     loose = ec2.create_volume(AvailabilityZone=f"{REGION}a", Size=200, VolumeType="gp2")["VolumeId"]
