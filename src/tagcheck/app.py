@@ -79,21 +79,40 @@ def load_baseline(path: Path | None):
         raise InputError(str(exc)) from None
 
 
-def check(collected: Collected, policy, prices=None, baseline=None):
+def usage_for(policy, usage_file: Path | None = None):
+    """The usage quantities of a run (cost/usage.py): ``--usage-file``, else the policy's
+    ``cost.usage`` (a path relative to the policy file, or the mapping itself), else none."""
+    from tagcheck.cost.usage import NO_USAGE, UsageError, load_usage, parse_usage
+
+    given = policy.cost.usage
+    try:
+        if usage_file is not None:
+            return load_usage(usage_file)
+        if isinstance(given, str):
+            base = Path(policy.source).parent if policy.source else Path.cwd()
+            return load_usage(base / given)
+        if given:
+            return parse_usage(dict(given), f"{policy.source}: cost.usage")
+    except UsageError as exc:
+        raise InputError(str(exc)) from None
+    return NO_USAGE
+
+
+def check(collected: Collected, policy, prices=None, baseline=None, usage=None):
     """The engine on what was collected → RunResult."""
     from tagcheck import engine
 
     return engine.run(collected.resources, collected.problems, policy,
                       prices=prices if prices is not None else prices_for(policy), scan_info=collected.info,
-                      baseline=baseline)
+                      baseline=baseline, usage=usage)
 
 
-def showback(result, policy, prices, **options) -> dict:
+def showback(result, policy, prices, usage=None, **options) -> dict:
     """The showback document of a run (``tagcheck.cost.allocation.build``'s options)."""
     from tagcheck.cost.allocation import build
     from tagcheck.cost.estimate import CostModel
 
-    return build(result, policy, CostModel(prices, result.resources), **options)
+    return build(result, policy, CostModel(prices, result.resources, usage=usage), **options)
 
 
 def sarif_prefix(root: Path | None = None, cwd: Path | None = None) -> str:

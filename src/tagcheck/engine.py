@@ -21,13 +21,14 @@ from tagcheck.rules import ALL_RULES, RULES_BY_ID, Rule, RuleContext
 
 def run(resources: Sequence[Resource], problems: Sequence[SourceProblem], policy, *,
         today: datetime.date | None = None, rules: Sequence[Rule] = ALL_RULES, prices=None,
-        scan_info: dict | None = None, baseline=None) -> RunResult:
+        scan_info: dict | None = None, baseline=None, usage=None) -> RunResult:
     """``prices``: a PriceBook; default: the catalogue with the policy's ``cost`` overrides.
     ``scan_info``: what the source says about its input (skipped resources …), kept in
     ``summary.scan``. ``baseline``: a :class:`~tagcheck.baseline.Baseline` whose
-    findings are hidden (counted in ``summary.baseline``)."""
+    findings are hidden (counted in ``summary.baseline``). ``usage``: the quantities of a
+    usage file (cost/usage.py)."""
     today = today or datetime.date.today()
-    costs = CostModel(prices if prices is not None else pricebook_for(policy), resources, today)
+    costs = CostModel(prices if prices is not None else pricebook_for(policy), resources, today, usage)
     ctx = RuleContext(policy=policy, today=today, resources=tuple(resources), costs=costs)
     enabled = [r for r in rules if r.check is not None and policy.rule_config(r.id).enabled]
 

@@ -33,10 +33,16 @@ def min_allocation_option(fn):
                              "PCT.")(fn)
 
 
+def usage_file_option(fn):
+    return click.option("--usage-file", type=click.Path(dir_okay=False, exists=True, path_type=Path), metavar="FILE",
+                        help="Usage quantities the code cannot show (S3 GB stored, NAT GB processed, log GB), for "
+                             "usage-based charges (default: the policy's cost.usage).")(fn)
+
+
 def output_options(fn):
     """What scan, plan and aws write, and when they fail: policy_path, formats, outputs,
     fail_on and sort by name; the others (baseline_path, write_baseline, min_allocation,
-    docs_url, sarif_root, color, compact, max_comment_chars) are passed on to ``cli.output.finish`` as they are."""
+    docs_url, sarif_root, usage_file, color, compact, max_comment_chars) are passed on to ``cli.output.finish`` as they are."""
     return _apply(fn, [
         policy_option,
         fail_on_option("error"),
@@ -51,6 +57,7 @@ def output_options(fn):
                      help="SARIF paths are relative to DIR (default: the git repository's top directory)."),
         click.option("--docs-url", envvar="TAGCHECK_DOCS_URL", metavar="URL",
                      help="Where the rule docs are published: SARIF helpUri and Markdown links use URL#rule-id."),
+        usage_file_option,
         click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
                      help="Colour in text output: auto is on a terminal only, and off with NO_COLOR or TERM=dumb."),
         click.option("--compact", is_flag=True, help="Text output: one line per finding, no fix blocks."),

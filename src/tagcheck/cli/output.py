@@ -17,15 +17,17 @@ from tagcheck.cli.errors import BadInput, bad_input, note
 def finish(collected: app.Collected, policy, formats, outputs, fail_on, sort="location", *,
            baseline_path: Path | None = None, write_baseline: Path | None = None, docs_url: str | None = None,
            min_allocation: float | None = None, color: str = "auto", compact: bool = False,
-           max_comment_chars: int | None = None, sarif_root: Path | None = None) -> None:
+           max_comment_chars: int | None = None, sarif_root: Path | None = None,
+           usage_file: Path | None = None) -> None:
     """Check what was collected, write every --format, exit with the status."""
     from tagcheck import engine
     from tagcheck.report import RUN_FORMATS, render
 
     with bad_input():
         prices = app.prices_for(policy)
+        usage = app.usage_for(policy, usage_file)
         baseline = app.load_baseline(baseline_path)
-    result = app.check(collected, policy, prices, baseline)
+    result = app.check(collected, policy, prices, baseline, usage)
     if write_baseline:
         from tagcheck.baseline import write_baseline as save_baseline
 
@@ -36,7 +38,8 @@ def finish(collected: app.Collected, policy, formats, outputs, fail_on, sort="lo
         click.echo(f"tagcheck: wrote {count} findings to baseline {write_baseline}", err=True)
     for fmt, target in format_targets(formats, outputs):
         if RUN_FORMATS[fmt] == "showback":  # it needs the policy and the cost model, not only the result
-            text = render("showback", fmt, app.showback(result, policy, prices, min_allocation=min_allocation))
+            text = render("showback", fmt, app.showback(result, policy, prices, usage,
+                                                        min_allocation=min_allocation))
         else:
             text = render("findings", fmt, result, color=use_color(color, target), sort=sort, docs_url=docs_url,
                           compact=compact, max_chars=max_comment_chars,

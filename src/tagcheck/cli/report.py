@@ -32,6 +32,7 @@ from tagcheck import app
 from tagcheck.cli.errors import BadInput, bad_input
 from tagcheck.cli.options import (
     LIVE_OPTION_NAMES, fail_on_option, live_options, min_allocation_option, policy_option, terraform_input_options,
+    usage_file_option,
 )
 from tagcheck.cli.output import allocation_gate, load_policy, write_output
 from tagcheck.report import formats
@@ -55,9 +56,10 @@ DEFAULT_HTML = "tagcheck-report.html"
 @click.option("--top", type=click.IntRange(0, 10_000), default=25, show_default=True,
               help="How many findings the top-findings table keeps (most dollars first).")
 @click.option("--title", default="tagcheck showback", show_default=True, help="Report title.")
+@usage_file_option
 @live_options
 def report_command(paths, var_files, variables, plan_file, aws, policy_path, fmt, output, min_allocation, fail_on, top,
-                   title, **live) -> None:
+                   title, usage_file, **live) -> None:
     """Showback: estimated monthly cost by team, feature, component and every required tag,
     unallocated spend, allocation coverage, savings by lever and by team."""
     from tagcheck import engine
@@ -98,8 +100,9 @@ def report_command(paths, var_files, variables, plan_file, aws, policy_path, fmt
 
     with bad_input():
         prices = app.prices_for(policy)
-    result = app.check(collected, policy, prices)
-    document = app.showback(result, policy, prices, top=top, min_allocation=min_allocation,
+        usage = app.usage_for(policy, usage_file)
+    result = app.check(collected, policy, prices, usage=usage)
+    document = app.showback(result, policy, prices, usage, top=top, min_allocation=min_allocation,
                             policy_label=_display_path(policy.source))
     text = render("showback", fmt, document, title=title)
 

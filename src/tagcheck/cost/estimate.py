@@ -20,6 +20,7 @@ from typing import Any, Iterable, Mapping, Sequence
 
 from tagcheck.catalog.prices import HOURS_PER_MONTH, PriceBook
 from tagcheck.cost.families import FAMILY_ESTIMATORS
+from tagcheck.cost.usage import NO_USAGE, Usage
 from tagcheck.cost.lines import (  # noqa: F401 - CostLine … are read from here too
     COMPONENTS, COMPUTE, FEE, NO_COST, STORAGE, CostLine, Estimate, in_priced_region, unknown)
 from tagcheck.model import Resource, Unknown, blocks, first_block, referenced_address
@@ -73,9 +74,11 @@ def compound_saving(estimate: Estimate | None, savings: Iterable[tuple[str, floa
 class CostModel:
     """Estimates for the resources of one run (so references between them resolve)."""
 
-    def __init__(self, prices: PriceBook, resources: Sequence[Resource] = (), today: datetime.date | None = None):
+    def __init__(self, prices: PriceBook, resources: Sequence[Resource] = (), today: datetime.date | None = None,
+                 usage: Usage | None = None):
         self.prices = prices
         self.today = today or datetime.date.today()  # extended-support charges depend on the date
+        self.usage = usage or NO_USAGE  # quantities the code cannot show (usage.py)
         self.index = {r.identity: r for r in resources}  # (root, address): references resolve within a root
         # id(resource) → (resource, estimate); holding the resource keeps its id from being reused
         self._cache: dict[int, tuple[Resource, Estimate]] = {}
@@ -334,6 +337,55 @@ def _hourly_item(item: str, label: str, excluded: tuple[str, ...] = ()):
 
 
 @in_priced_region
+def _nat_gateway(model: CostModel, resource: Resource, region: str) -> Estimate:
+    """The gateway hour, and the GB it processes when a usage file gives them."""
+    hourly = model.prices.hourly(region, "nat_gateway")
+    if hourly is None:
+        return unknown(f"no price for NAT gateway in {region}")
+    lines = [CostLine("NAT gateway", HOURS_PER_MONTH, "h", hourly, FEE)]
+    gb = model.usage.of(resource).get("data_processed_gb")
+    if gb is None:
+        return Estimate(tuple(lines), excluded=("data processed per GB (give data_processed_gb in a usage file)",))
+    price = model.prices.per_gb(region, "nat_gateway_gb")
+    if price is None:
+        return unknown(f"no price for NAT data processing in {region}")
+    return Estimate(tuple(lines + [CostLine("NAT data processed (usage file)", float(gb), "GB", price, FEE)]))
+
+
+@in_priced_region
+def _s3_bucket(model: CostModel, resource: Resource, region: str) -> Estimate:
+    """Storage only from a usage file (the code does not show the GB stored); requests and
+    transfer are left out."""
+    usage = model.usage.of(resource)
+    if "storage_gb" not in usage:
+        return Estimate(excluded=("storage (GB stored: give storage_gb in a usage file)", "requests", "data transfer"))
+    storage_class = str(usage.get("storage_class", "STANDARD")).upper()
+    price = model.prices.s3_gb_month(region, storage_class)
+    if price is None:
+        return unknown(f"no price for S3 {storage_class} in {region}")
+    return Estimate((CostLine(f"S3 {storage_class} storage (usage file)", float(usage["storage_gb"]), "GB-mo", price,
+                              STORAGE),), excluded=("requests", "data transfer"))
+
+
+@in_priced_region
+def _log_group(model: CostModel, resource: Resource, region: str) -> Estimate:
+    """Ingestion and storage, from a usage file only."""
+    usage = model.usage.of(resource)
+    if not usage:
+        return Estimate(excluded=("ingestion and storage (give ingested_gb, stored_gb in a usage file)",))
+    lines = []
+    for key, item, label, unit in (("ingested_gb", "cloudwatch_logs_ingest_gb", "log data ingested", "GB"),
+                                   ("stored_gb", "cloudwatch_logs_storage_gb", "log data stored", "GB-mo")):
+        if key in usage:
+            price = model.prices.per_gb(region, item)
+            if price is None:
+                return unknown(f"no price for CloudWatch Logs in {region}")
+            lines.append(CostLine(f"{label} (usage file)", float(usage[key]), unit, price,
+                                  STORAGE if key == "stored_gb" else FEE))
+    return Estimate(tuple(lines))
+
+
+@in_priced_region
 def _eks_cluster(model: CostModel, resource: Resource, region: str) -> Estimate:
     """The cluster hour: the standard price, or the extended-support price once the
     cluster's Kubernetes version is past its standard support (catalog/support.py) — unless
@@ -520,7 +572,9 @@ _ESTIMATORS = {
     "aws_ebs_snapshot": _ebs_snapshot,
     "aws_db_instance": _db_instance,
     "aws_rds_cluster_instance": _rds_cluster_instance,
-    "aws_nat_gateway": _hourly_item("nat_gateway", "NAT gateway", ("data processed per GB",)),
+    "aws_nat_gateway": _nat_gateway,
+    "aws_s3_bucket": _s3_bucket,
+    "aws_cloudwatch_log_group": _log_group,
     "aws_eip": _eip,
     "aws_lb": _load_balancer,
     "aws_alb": _load_balancer,

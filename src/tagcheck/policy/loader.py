@@ -232,6 +232,8 @@ def _cost(section: Mapping[str, Any]) -> CostSettings:
         given["prices"] = section["prices"]  # a path or a mapping: pricebook_for reads either
     if "spot_discount" in section:
         given["spot_discount"] = dict(section["spot_discount"])
+    if "usage" in section:
+        given["usage"] = section["usage"]  # a path or a mapping: app.usage_for reads either
     return CostSettings(**given)
 
 

@@ -119,6 +119,9 @@ class CostSettings:
     # cost.spot_discount: instance family (or "default") -> fraction spot saves; empty: the
     # catalogue's own.
     spot_discount: Mapping[str, float] = field(default_factory=dict)
+    # cost.usage: quantities the code cannot show (cost/usage.py) -- a usage file's path,
+    # relative to the policy file, or the mapping itself; None: no usage-based charges.
+    usage: str | Mapping[str, Any] | None = None
 
 
 @dataclass(frozen=True)
