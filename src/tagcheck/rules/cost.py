@@ -1,4 +1,4 @@
-"""FinOps *Optimize*: the cost levers, COST201–COST207, each with the dollars.
+"""FinOps *Optimize*: the cost levers, COST201–COST208, each with the dollars.
 
 Every rule names its lever, the resource's monthly cost and the monthly saving of the
 advice, computed from the price catalogue, and says how (``details.arithmetic``). When
@@ -79,7 +79,18 @@ def check_rightsize(resource: Resource, ctx: RuleContext) -> Iterable[Hit]:
 
 # --- COST202 schedule --------------------------------------------------------------------
 
-_SCHEDULABLE = ("aws_instance", "aws_autoscaling_group", "aws_db_instance", "aws_eks_node_group")
+_SCHEDULABLE = ("aws_instance", "aws_autoscaling_group", "aws_db_instance", "aws_eks_node_group",
+                "aws_sagemaker_notebook_instance", "aws_sagemaker_endpoint")
+# how to stop what a tag cannot: notebooks stop themselves when idle, endpoints go serverless
+_SCHEDULE_FIX = {
+    "aws_sagemaker_notebook_instance":
+        "attach a lifecycle configuration that stops the notebook when idle (AWS's auto-stop-idle sample):\n"
+        'lifecycle_config_name = aws_sagemaker_notebook_instance_lifecycle_configuration.auto_stop.name',
+    "aws_sagemaker_endpoint":
+        "use serverless inference for a dev endpoint (billed per request, no idle hours):\n"
+        "production_variants {\n  serverless_config {\n    max_concurrency   = 5\n    memory_size_in_mb = 4096\n"
+        "  }\n}\n# or delete the endpoint outside working hours and re-create it from its configuration",
+}
 
 
 def check_schedule(resource: Resource, ctx: RuleContext) -> Iterable[Hit]:
@@ -97,8 +108,9 @@ def check_schedule(resource: Resource, ctx: RuleContext) -> Iterable[Hit]:
               + (f" ({money(saving)}/mo)" if saving is not None else ""),
               monthly_saving_usd=saving,
               details={"hours_per_week": hours, "schedule_tag": tag, "arithmetic": arithmetic},
-              fix=f'add a "{tag}" tag naming the off-hours schedule (e.g. "{tag}" = "office-hours") and stop it '
-                  f"outside those hours (Instance Scheduler, EventBridge, or aws_autoscaling_schedule for ASGs)")
+              fix=_SCHEDULE_FIX.get(resource.type)
+              or f'add a "{tag}" tag naming the off-hours schedule (e.g. "{tag}" = "office-hours") and stop it '
+                 f"outside those hours (Instance Scheduler, EventBridge, or aws_autoscaling_schedule for ASGs)")
 
 
 # --- COST203 purchasing (spot) ------------------------------------------------------------
@@ -322,6 +334,29 @@ def check_generation(resource: Resource, ctx: RuleContext) -> Iterable[Hit]:
               fix=f'{attr} = "{target}"')
 
 
+# --- COST208 GPU notebook -------------------------------------------------------------------
+
+NOTEBOOK_TARGET = "ml.t3.medium"  # an editor's size: the training runs elsewhere
+
+
+def check_gpu_notebook(resource: Resource, ctx: RuleContext) -> Iterable[Hit]:
+    itype = resource.attributes.get("instance_type")
+    if resource.type != "aws_sagemaker_notebook_instance" or not isinstance(itype, str) \
+            or not ctx.is_non_production(resource):
+        return
+    spec = instance_spec(itype.removeprefix("ml."))
+    if spec is None or not spec.gpus:
+        return
+    saving, arithmetic = price_difference(resource, ctx, itype, NOTEBOOK_TARGET)
+    yield Hit(f"right-size: {ctx.environment(resource)} notebook on {itype} ({spec.gpus}× GPU) bills the GPU every "
+              f"hour it is open, mostly for editing; a {NOTEBOOK_TARGET} notebook with training as SageMaker jobs "
+              "uses the GPU only while a job runs" + (f", saving {money(saving)}/mo" if saving is not None else ""),
+              key="instance_type", monthly_saving_usd=saving,
+              details={"current": itype, "suggested": NOTEBOOK_TARGET, "gpus": spec.gpus, "arithmetic": arithmetic},
+              fix=f'instance_type = "{NOTEBOOK_TARGET}"\n# and run training as aws_sagemaker training jobs '
+                  "(or a spot training job) on the GPU type")
+
+
 _NO_OPTIONS = {"type": "object", "properties": {}, "additionalProperties": False}
 
 RULES = (
@@ -337,8 +372,8 @@ family that fits, and the saving is the difference in on-demand price × 730 h.
     Rule("COST202", "schedule-non-production", Severity.WARNING, Lever.SCHEDULING,
          "Always-on non-production compute with no off-hours schedule.",
          """Lever: scheduling. Dev and test compute rarely needs to run nights and weekends. Without a
-schedule tagcheck can see, a non-production instance, ASG, DB instance or node group is taken to run
-24 × 7. Running 10 h × 5 days (50 of 168 h) saves 70 % of its hourly cost; storage is still billed.
+schedule tagcheck can see, a non-production instance, ASG, DB instance, node group, SageMaker
+notebook instance or endpoint is taken to run 24 × 7. Running 10 h × 5 days (50 of 168 h) saves 70 % of its hourly cost; storage is still billed.
 Option: `hours_per_week` (default 50).
 
     a dev p3.2xlarge: $3.06/h × 730 h = $2,233.80/mo; × (1 − 50/168) = $1,568.98/mo saved
@@ -353,7 +388,11 @@ These count as a schedule, and the rule stays silent on what they cover:
   scales to 1 or more leaves it running and does not count;
 - an enabled, recurring (`cron()`/`rate()`) `aws_scheduler_schedule` whose universal target stops it
   (`aws-sdk:ec2:stopInstances`, `aws-sdk:rds:stopDBInstance`), its `input` naming the resource by
-  reference (`jsonencode({InstanceIds = [aws_instance.dev.id]})`) or by its literal id.
+  reference (`jsonencode({InstanceIds = [aws_instance.dev.id]})`) or by its literal id;
+- for a SageMaker notebook, a lifecycle configuration whose script stops it when idle (AWS's
+  auto-stop-idle sample, or any script calling StopNotebookInstance), or one not in the code; for an
+  endpoint, serverless variants only (`serverless_config`: billed per request). The fix for a notebook
+  is such a lifecycle configuration; for a dev endpoint, serverless inference.
 
 A value read from a variable counts. Of an input naming several resources by reference, only the
 first is recognised.
@@ -398,4 +437,13 @@ still sells (t2) cost the same or more than their current equivalents for less p
 difference of the same size, when the new type is cheaper.
 """, check_generation, _NO_OPTIONS,
          resource_types=frozenset({"aws_instance", "aws_db_instance", "aws_launch_template"})),
+    Rule("COST208", "gpu-notebook", Severity.WARNING, Lever.RIGHTSIZING,
+         "A non-production SageMaker notebook instance runs on a GPU type.",
+         """Lever: right-sizing. A notebook is open for hours of editing and runs its GPU only in short bursts;
+on a GPU type every open hour bills the GPU. Edit on a small CPU notebook (ml.t3.medium) and run
+training as SageMaker training jobs (spot training where checkpoints allow), which bill the GPU only
+while the job runs. The saving is the on-demand price difference × 730 h.
+
+    a dev ml.p3.2xlarge notebook → ml.t3.medium: (its $/h − ml.t3.medium's $/h) × 730 h
+""", check_gpu_notebook, _NO_OPTIONS, resource_types=frozenset({"aws_sagemaker_notebook_instance"})),
 )

@@ -20,8 +20,8 @@ def unit_price(value: float) -> str:
 def compute_usd(estimate: Estimate | None) -> float | None:
     """The compute part of an estimate (the instance hours stopping, spot or a smaller size
     change), unrounded: savings are rounded once, at the end."""
-    if estimate is None or not estimate.known:
-        return None
+    if estimate is None or not estimate.known or not (estimate.lines or estimate.excluded):
+        return None  # no number: unknown, or a type the catalogue does not price at all
     return component_usd(estimate, COMPUTE)
 
 

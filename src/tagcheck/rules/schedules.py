@@ -24,6 +24,13 @@ recognises what tagcheck can see in the configuration, the plan or the account:
   instance ids are known after apply) or by a literal id equal to the resource's known
   id, identifier or name.
 
+* **SageMaker**: a notebook instance whose lifecycle configuration (``lifecycle_config_name``,
+  by reference or name) runs an idle auto-stop script (AWS's "auto-stop-idle" sample, or any
+  script that calls StopNotebookInstance; the base64 ``on_start``/``on_create`` is decoded),
+  or names a configuration that is not in the code (its script is not visible); an endpoint
+  whose every production variant is serverless (``serverless_config``): billed per request,
+  never always-on.
+
 Decisions where the schedulers leave it open:
 
 * A value tagcheck cannot know (a tag value, a scheduled size, a schedule expression or
@@ -74,7 +81,7 @@ _UNIVERSAL_TARGET = re.compile(r"arn:aws[a-z-]*:scheduler:::aws-sdk:([a-z0-9]+:[
 def schedule_evidence(resource: Resource, ctx: RuleContext) -> str | None:
     """Why ``resource`` counts as stopped off-hours, or None when nothing shows it."""
     return (_tag_evidence(resource, ctx) or _asg_evidence(resource, ctx)
-            or _scheduler_evidence(resource, ctx))
+            or _scheduler_evidence(resource, ctx) or _sagemaker_evidence(resource, ctx))
 
 
 # --- tags -------------------------------------------------------------------------------------
@@ -211,3 +218,61 @@ def _refers_to(value: Any, resource: Resource) -> bool:
         return False
     rest = resource.address[len(ref):]
     return rest == "" or _INSTANCE_KEY.fullmatch(rest) is not None
+
+
+# --- SageMaker -----------------------------------------------------------------------------------
+
+# what an idle auto-stop script says: AWS's "auto-stop-idle" lifecycle sample, and the
+# StopNotebookInstance call every such script ends with
+_AUTO_STOP = re.compile(r"auto[-_ ]?stop|autostop|idle|stop[-_]notebook[-_]instance|StopNotebookInstance", re.I)
+
+
+def _sagemaker_evidence(resource: Resource, ctx: RuleContext) -> str | None:
+    """A notebook whose lifecycle configuration stops it when idle; an endpoint whose every
+    variant is serverless (billed per request, never always-on)."""
+    if resource.type == "aws_sagemaker_notebook_instance":
+        return _notebook_auto_stop(resource, ctx)
+    if resource.type == "aws_sagemaker_endpoint":
+        config = _named(resource, ctx, resource.attributes.get("endpoint_config_name"),
+                        "aws_sagemaker_endpoint_configuration")
+        variants = blocks(config.attributes.get("production_variants")) if config is not None else []
+        if variants and all(blocks(v.get("serverless_config")) for v in variants):
+            return "serverless inference (billed per request)"
+    return None
+
+
+def _notebook_auto_stop(resource: Resource, ctx: RuleContext) -> str | None:
+    name = resource.attributes.get("lifecycle_config_name")
+    if name is None:
+        return None
+    config = _named(resource, ctx, name, "aws_sagemaker_notebook_instance_lifecycle_configuration")
+    if config is None:  # configured elsewhere: its script is not visible, so not claimed missing
+        return f"lifecycle configuration {name if isinstance(name, str) else 'from an input'} (not in this code)"
+    scripts = [config.attributes.get(key) for key in ("on_start", "on_create")]
+    if any(isinstance(script, Unknown) for script in scripts):
+        return f"{config.address} (its script is not known statically)"
+    for script in scripts:
+        if isinstance(script, str) and _AUTO_STOP.search(_decoded(script)):
+            return f"{config.address} stops it when idle"
+    return None
+
+
+def _decoded(script: str) -> str:
+    """Lifecycle scripts are base64 in Terraform (``base64encode(…)``); plain text is kept."""
+    import base64
+    import binascii
+
+    try:
+        return base64.b64decode(script, validate=True).decode("utf-8", "replace")
+    except (binascii.Error, ValueError):
+        return script
+
+
+def _named(resource: Resource, ctx: RuleContext, value: Any, rtype: str) -> Resource | None:
+    """The ``rtype`` resource of the same root that ``value`` names: by reference or by ``name``."""
+    for other in ctx.by_type.get(rtype, ()):
+        if other.root == resource.root and (_refers_to(value, other) or (
+                isinstance(value, str) and value == other.attributes.get("name"))):
+            return other
+    return None
+
