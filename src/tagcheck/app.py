@@ -246,18 +246,23 @@ def _coverage_change_since(diff_base: str, paths: list[Path], inputs, after: lis
 
 # --- plans ------------------------------------------------------------------------------------
 
-def collect_plan(plan_file: Path, *, changed_only: bool = False, policy=None) -> Collected:
+def collect_plan(plan_file: Path, *, changed_only: bool = False, policy=None, config_dir: Path | None = None) -> Collected:
     """A plan's JSON (``terraform show -json``). With ``policy``, ``info`` also holds the
     allocation coverage before the plan and after it (every resource, even with
-    ``changed_only``)."""
+    ``changed_only``). Resources are located at their blocks in ``config_dir``, the root
+    module the plan was made in (default: the plan's directory if it holds Terraform files;
+    sources/plan_locations.py), else at the plan file."""
     from tagcheck.sources.plan import PlanError, load_plan
+    from tagcheck.sources.plan_locations import ConfigDirError, place, shown
 
     try:
-        scanned = load_plan(plan_file, changed_only=changed_only)
-    except PlanError as exc:
+        scanned = load_plan(plan_file, changed_only=changed_only, display=shown(plan_file, Path.cwd()))
+        placed = place(scanned.resources, scanned.configuration, plan_file, config_dir, parse_cache(None))
+    except (PlanError, ConfigDirError) as exc:
         raise InputError(str(exc)) from None
     info = {"source": "plan", "skipped_unchanged": scanned.skipped_unchanged,
-            "skipped_deleted": scanned.skipped_deleted, "other_provider_resources": scanned.other_providers}
+            "skipped_deleted": scanned.skipped_deleted, "other_provider_resources": scanned.other_providers,
+            "source_positions": placed.info}
     if policy is not None:
         from tagcheck.cost.allocation import allocation_of
 
@@ -265,7 +270,7 @@ def collect_plan(plan_file: Path, *, changed_only: bool = False, policy=None) ->
         everything_after = load_plan(plan_file).resources if changed_only else scanned.resources
         info.update(coverage_change(allocation_of(load_plan(plan_file, before=True).resources, policy, prices),
                                     allocation_of(everything_after, policy, prices)))
-    return Collected(scanned.resources, [], info)
+    return Collected(placed.resources, [], info)
 
 
 # --- the live account -------------------------------------------------------------------------

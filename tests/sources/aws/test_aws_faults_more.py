@@ -20,7 +20,10 @@ from botocore.awsrequest import AWSResponse
 from botocore.exceptions import ConnectTimeoutError, ReadTimeoutError
 
 from tagcheck.cli import main
-from tagcheck.report import RUN_FORMATS as FORMATS  # every format a run writes, the html page too
+from tagcheck.report import RUN_FORMATS
+
+# every format a live audit writes, the html page too (SARIF is refused for it: cli/aws.py)
+FORMATS = sorted(set(RUN_FORMATS) - {"sarif"})
 
 AMI = "ami-12345678"
 OTHER = "eu-west-1"

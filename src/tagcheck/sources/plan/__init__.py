@@ -4,7 +4,8 @@ In a plan the AWS provider has already computed the effective tags: ``change.aft
 is the truth (``tags`` for types without ``tags_all``, ``tag`` blocks for auto scaling
 groups); ``after_unknown`` marks values known only after apply. Provider ``ignore_tags``
 and regions come from the plan's ``configuration`` section. Plans carry no file and line,
-so findings are located at the plan file; addresses are Terraform's own.
+so resources are located at the plan file (app.collect_plan then puts them at their blocks
+when it finds the configuration: sources/plan_locations.py); addresses are Terraform's own.
 
 Resources that the plan deletes are skipped (they will not exist); data sources are not
 resources. With ``changed_only`` only create/update/replace actions are kept (no-op and
@@ -69,6 +70,7 @@ class PlanScan:
     skipped_unchanged: int = 0
     skipped_deleted: int = 0
     other_providers: int = 0
+    configuration: dict = field(default_factory=dict)  # the plan's own, for plan_locations.py
 
 
 def load_plan(path: Path, *, changed_only: bool = False, display: str | None = None, before: bool = False) -> PlanScan:
@@ -80,7 +82,7 @@ def load_plan(path: Path, *, changed_only: bool = False, display: str | None = N
     variables = {k: v.get("value") for k, v in (doc.get("variables") or {}).items() if isinstance(v, dict)}
     providers = provider_configs(doc.get("configuration") or {}, variables)
     configs = resource_configs((doc.get("configuration") or {}).get("root_module") or {}, "")
-    scan = PlanScan()
+    scan = PlanScan(configuration=doc.get("configuration") or {})
     for index, change in enumerate(doc.get("resource_changes") or []):
         try:
             _add_change(scan, change, providers, configs, shown, changed_only, before)
