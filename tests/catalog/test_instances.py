@@ -30,7 +30,7 @@ def _raw() -> dict:
 def test_importing_reads_no_file():
     code = ("import tagcheck.catalog.instances as i, tagcheck.catalog.prices as p\n"
             "assert i._catalog.cache_info().currsize == 0\n"
-            "assert p._base.cache_info().currsize == 0\n")
+            "assert p._index.cache_info().currsize == 0\nassert p._region_prices.cache_info().currsize == 0\n")
     subprocess.run([sys.executable, "-c", code], check=True)
 
 

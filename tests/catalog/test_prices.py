@@ -1,6 +1,9 @@
 """The shipped price catalogue and its loader."""
 
 import json
+import re
+import subprocess
+import sys
 from importlib import resources
 
 import pytest
@@ -8,12 +11,31 @@ import pytest
 from tagcheck.catalog.instances import instance_spec
 from tagcheck.catalog.prices import HOURS_PER_MONTH, PriceBook, default_pricebook, load_overrides
 
-DATA = resources.files("tagcheck.catalog").joinpath("data", "prices_aws.json")
-REGIONS = ("eu-central-1", "eu-west-1", "us-east-1", "us-west-2")
+DATA = resources.files("tagcheck.catalog").joinpath("data")
+REGIONS_WITHOUT_A_SOURCE = ("ap-east-2", "ap-southeast-6")  # opened after the newest table converted
+SECTIONS = ("ec2", "rds", "rds_storage", "rds_iops", "ebs", "s3", "hourly", "per_gb")
+# Retired types the price tables still list but moto's instance data does not: priced, no spec.
+NO_SPEC = {"c6gn.metal", "cr1.8xlarge", "dl1.24xlarge", "f1.16xlarge", "f1.2xlarge", "f1.4xlarge", "g2.2xlarge",
+           "g2.8xlarge", "g3.16xlarge", "g3.4xlarge", "g3.8xlarge", "g3s.xlarge", "g4ad.16xlarge", "g4ad.2xlarge",
+           "g4ad.4xlarge", "g4ad.8xlarge", "g4ad.xlarge", "i3.metal", "p2.16xlarge", "p2.8xlarge", "p2.xlarge",
+           "u-12tb1.112xlarge", "u-18tb1.112xlarge", "u-24tb1.112xlarge", "u-9tb1.112xlarge",
+           "db.x2g.12xlarge", "db.x2g.16xlarge", "db.x2g.2xlarge", "db.x2g.4xlarge", "db.x2g.8xlarge",
+           "db.x2g.large", "db.x2g.xlarge"}
 
 
-def _raw() -> dict:
-    return json.loads(DATA.read_text(encoding="utf-8"))
+def _index() -> dict:
+    return json.loads(DATA.joinpath("prices_aws.json").read_text(encoding="utf-8"))
+
+
+def _region(region: str) -> dict:
+    return json.loads(DATA.joinpath(f"prices_aws_{region}.json").read_text(encoding="utf-8"))
+
+
+def _commercial_regions() -> list[str]:
+    import botocore.loaders
+
+    partitions = botocore.loaders.Loader().load_data("endpoints")["partitions"]
+    return sorted(next(p for p in partitions if p["partition"] == "aws")["regions"])
 
 
 @pytest.fixture(scope="module")
@@ -22,10 +44,65 @@ def book():
 
 
 def test_source_and_as_of(book):
-    assert book.source == "AWS public on-demand list prices (pricing pages / Price List API), transcribed"
-    assert book.as_of.startswith("2025-")
-    assert book.regions() == REGIONS
+    assert "AWS Price List" in book.source
+    assert book.as_of == "2024-07 to 2026-07"  # the span of the sources' publication months
     assert default_pricebook() is book
+
+
+def test_every_commercial_region_has_ec2_or_a_named_gap(book):
+    commercial = _commercial_regions()
+    index = _index()
+    gaps = {(g["region"], g["section"]) for g in index["gaps"] if "types" not in g}
+    for region in commercial:
+        if region in REGIONS_WITHOUT_A_SOURCE:
+            assert region not in book.regions() and (region, "*") in gaps
+            assert book.ec2_hourly(region, "m5.large") is None
+            continue
+        assert index["regions"][region]["ec2"] in index["sources"], region
+        assert book.ec2_hourly(region, "t3.micro") or book.ec2_hourly(region, "m5.large"), region
+        for section in SECTIONS:  # every section: a source, or a gap that says why not
+            assert section in index["regions"][region] or (region, section) in gaps, (region, section)
+    assert set(book.regions()) == set(commercial) - set(REGIONS_WITHOUT_A_SOURCE)
+    assert len(book.regions()) == 32
+
+
+def test_region_files_hold_exactly_the_sections_the_index_credits():
+    index = _index()
+    for region, sections in index["regions"].items():
+        assert set(_region(region)) == set(sections), region
+
+
+def test_provenance_fields_present(book):
+    index = _index()
+    for source_id, record in index["sources"].items():
+        assert record["kind"] and record["publication_date"], source_id
+        if record["kind"] == "repository-table":
+            assert record["repository"] and record["path"] and re.fullmatch(r"[0-9a-f]{40}", record["commit"])
+    assert book.provenance("us-east-1", "ec2")["repository"] == "aws/karpenter-provider-aws"
+    rds = book.provenance("eu-west-1", "rds")
+    assert (rds["id"], rds["repository"], rds["publication_date"]) == ("ec2shop/rds", "yeo/ec2.shop",
+                                                                       "2024-09-28T00:07:42Z")
+    assert book.provenance("us-east-1", "s3")["kind"] == "transcribed"
+    assert book.provenance("eu-west-2", "s3") is None and book.provenance("ap-east-2", "ec2") is None
+
+
+def test_rds_in_eu_west_1_and_eu_central_1(book):
+    assert book.rds_hourly("eu-west-1", "db.t3.micro") == 0.02
+    assert book.rds_hourly("eu-west-1", "db.t3.micro", "mysql") == 0.018
+    assert book.rds_hourly("eu-central-1", "db.t3.micro", "postgres") == 0.021
+    assert book.rds_hourly("eu-central-1", "db.t3.micro", "postgres", multi_az=True) == 0.042
+    assert book.rds_storage_gb_month("eu-west-1", "gp3") == 0.127
+    assert book.rds_iops_month("eu-west-1", "gp3") == 0.022
+
+
+def test_stale_types_are_gaps_not_old_prices(book):
+    """p5.48xlarge: $98.32/h in the April 2025 regional maps, $55.04/h after AWS's June 2025
+    cut; a region whose only source predates the cut has no price for it, and says why."""
+    assert book.ec2_hourly("us-east-1", "p5.48xlarge") == 55.04
+    for region in ("us-west-2", "eu-west-1"):
+        assert book.ec2_hourly(region, "p5.48xlarge") is None
+        assert any(g.get("types") == ["p5.48xlarge"] for g in book.gaps(region))
+    assert not any("types" in g for g in book.gaps("us-east-1"))
 
 
 @pytest.mark.parametrize("itype, price", [
@@ -75,39 +152,27 @@ def test_rds(book):
 
 
 def test_unknown_is_none_never_a_guess(book):
-    assert book.ec2_hourly("ap-south-1", "m5.large") is None
+    assert book.ec2_hourly("ap-southeast-6", "m5.large") is None
     assert book.ec2_hourly("us-east-1", "m5.huge") is None
     assert book.ec2_hourly("eu-west-1", "p5.48xlarge") is None
-    assert book.rds_hourly("eu-west-1", "db.r5.large") is None
+    assert book.rds_hourly("mx-central-1", "db.t3.micro") is None  # named gap: the RDS table predates it
     assert book.ebs_gb_month("us-east-1", "gp9") is None
     assert book.s3_gb_month("us-east-1", "REDUCED_REDUNDANCY") is None
+    assert book.s3_gb_month("eu-west-2", "STANDARD") is None  # S3 is transcribed for four regions
     assert book.hourly("us-east-1", "nat") is None
     assert book.per_gb("mars-1", "nat_gateway_gb") is None
     assert book.ebs_throughput_month("mars-1") is None
+    assert book.ec2_hourly("../prices_aws", "m5.large") is None
 
 
-def test_every_ec2_price_has_a_spec():
-    raw = _raw()
-    missing = {t for region in raw["regions"].values() for t in region["ec2"] if instance_spec(t) is None}
-    assert not missing
-    rds = {c for region in raw["regions"].values() for table in region.get("rds", {}).values() for c in table}
-    assert rds and not {c for c in rds if instance_spec(c) is None}
-
-
-def test_every_region_has_the_core_items():
-    raw = _raw()
-    shapes = {}
-    for name, region in raw["regions"].items():
-        shapes[name] = (
-            tuple(sorted(region["ebs"]["gb_month"])), tuple(sorted(region["ebs"]["iops_month"])),
-            "gp3_throughput_mbps_month" in region["ebs"], "snapshot_gb_month" in region["ebs"],
-            tuple(sorted(region["s3"])), tuple(sorted(region["hourly"])), tuple(sorted(region["per_gb"])),
-            {"gp2", "gp3"} <= set(region["rds_storage"]),
-        )
-    assert len(set(shapes.values())) == 1, shapes
-    assert set(raw["regions"]["us-east-1"]["hourly"]) >= {"nat_gateway", "public_ipv4", "alb", "nlb", "clb", "eks_cluster"}
-    assert set(raw["regions"]["us-east-1"]["per_gb"]) == {"nat_gateway_gb", "cloudwatch_logs_ingest_gb",
-                                                          "cloudwatch_logs_storage_gb"}
+def test_every_price_has_a_spec_but_retired_types():
+    index = _index()
+    missing = set()
+    for region in index["regions"]:
+        doc = _region(region)
+        missing |= {t for t in doc.get("ec2", {}) if instance_spec(t) is None}
+        missing |= {c for table in doc.get("rds", {}).values() for c in table if instance_spec(c) is None}
+    assert missing <= NO_SPEC, sorted(missing - NO_SPEC)
 
 
 def test_every_price_is_a_positive_number():
@@ -117,18 +182,28 @@ def test_every_price_is_a_positive_number():
                 yield from leaves(v, f"{path}.{k}")
         else:
             yield path, node
-    for path, value in leaves(_raw()["regions"]):
-        assert isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0, path
+    for region in _index()["regions"]:
+        for path, value in leaves(_region(region)):
+            assert isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0, (region, path)
 
 
 def test_regional_prices_are_plausible(book):
-    """EU list prices sit at or above N. Virginia's; Oregon equals it."""
-    raw = _raw()
-    base = raw["regions"]["us-east-1"]["ec2"]
-    for region in ("eu-west-1", "eu-central-1"):
-        for itype, price in raw["regions"][region]["ec2"].items():
-            assert base[itype] <= price <= base[itype] * 1.3, (region, itype)
-    assert raw["regions"]["us-west-2"]["ec2"].items() <= base.items()
+    """No region lists a type at under 0.6x or over 2.2x N. Virginia's price (Mumbai and
+    Hyderabad are the cheapest, São Paulo the dearest)."""
+    base = _region("us-east-1")["ec2"]
+    for region in book.regions():
+        for itype, price in _region(region)["ec2"].items():
+            if itype in base:
+                assert 0.6 * base[itype] <= price <= 2.2 * base[itype], (region, itype, price, base[itype])
+
+
+def test_a_lookup_reads_only_its_region():
+    code = ("from tagcheck.catalog import prices as p\n"
+            "p.default_pricebook().ec2_hourly('eu-west-1', 'm5.large')\n"
+            "assert p._region_prices.cache_info().currsize == 1, p._region_prices.cache_info()\n"
+            "assert len(p.default_pricebook().regions()) == 32\n"
+            "assert p._region_prices.cache_info().currsize == 1\n")
+    subprocess.run([sys.executable, "-c", code], check=True)
 
 
 def test_overrides_deep_merge():
@@ -138,6 +213,8 @@ def test_overrides_deep_merge():
     assert negotiated.ec2_hourly("us-west-2", "p3.2xlarge") == 3.06
     assert negotiated.hourly("us-east-1", "nat_gateway") == 0.045
     assert negotiated.overridden and negotiated.source == default_pricebook().source
+    assert negotiated.provenance("us-east-1", "ec2")["overridden"] is True
+    assert "overridden" not in negotiated.provenance("us-east-1", "rds")
     # the default book is not changed by an override
     assert default_pricebook().ec2_hourly("us-east-1", "p3.2xlarge") == 3.06
 
@@ -148,13 +225,16 @@ def test_override_shorthand_and_new_entries():
     assert book.ec2_hourly("us-east-1", "x9.large") == 1.5
     assert book.ec2_hourly("us-east-1", "m5.large") == 0.096
     assert book.hourly("ap-south-1", "nat_gateway") == 0.056
+    assert book.ec2_hourly("ap-south-1", "m5.large") == default_pricebook().ec2_hourly("ap-south-1", "m5.large")
     assert "ap-south-1" in book.regions()
+    assert PriceBook({"ap-southeast-6": {"ec2": {"m5.large": 0.12}}}).ec2_hourly("ap-southeast-6", "m5.large") == 0.12
+    assert PriceBook({"ap-southeast-6": {"ec2": {"m5.large": 0.12}}}).provenance("ap-southeast-6", "ec2")["kind"] == "override"
     assert book.spot_discount("p3.2xlarge") == 0.8
     assert book.spot_discount("g5.xlarge") == 0.65  # untouched
 
 
 def test_spot_discount(book):
-    raw = _raw()["spot_discount"]
+    raw = _index()["spot_discount"]
     assert book.spot_discount("p3.2xlarge") == raw["p3"] == 0.7
     assert book.spot_discount("g4dn.xlarge") == 0.7
     assert book.spot_discount("t3.micro") == raw["t3"]
