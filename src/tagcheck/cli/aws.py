@@ -72,11 +72,13 @@ def _audit(options, progress: bool) -> app.Collected:
 def aws_command(profile, regions, all_regions, services, assume_role, accounts, organization, max_workers, cost_explorer,
                 demo, policy_path, formats, outputs, fail_on, sort, no_progress, **common) -> None:
     """Audit live AWS accounts (read-only): tags, governance, cost levers with live evidence."""
-    if "sarif" in formats:  # before any AWS call; why: report/findings/sarif.py's docstring
-        raise BadInput("-f sarif is not available for a live audit: code scanning takes only results located in "
-                       "files of the repository, and live resources have none (an upload would be rejected). "
-                       "Use -f json, markdown, junit, github, text or html; `tagcheck scan` and `tagcheck plan` "
-                       "write SARIF for the code")
+    # before any AWS call; why: the docstrings of report/findings/sarif.py and codequality.py
+    in_files = next((fmt for fmt in formats if fmt in ("sarif", "codequality")), None)
+    if in_files:
+        raise BadInput(f"-f {in_files} is not available for a live audit: code scanning and code quality take only "
+                       "results located in files of the repository, and live resources have none (an upload would "
+                       "be rejected). Use -f json, markdown, junit, github, text or html; `tagcheck scan` and "
+                       f"`tagcheck plan` write {in_files} for the code")
     policy, collected = collect_live(policy_path, profile=profile, regions=regions, all_regions=all_regions,
                                      services=services, assume_role=assume_role, accounts=accounts,
                                      organization=organization, max_workers=max_workers,

@@ -54,7 +54,7 @@ def output_options(fn):
                      help="Record the current findings as the baseline in FILE."),
         min_allocation_option,
         click.option("--sarif-root", type=click.Path(file_okay=False, path_type=Path), metavar="DIR",
-                     help="SARIF paths are relative to DIR (default: the git repository's top directory)."),
+                     help="SARIF and codequality paths are relative to DIR (default: the git repository's top directory)."),
         click.option("--docs-url", envvar="TAGCHECK_DOCS_URL", metavar="URL",
                      help="Where the rule docs are published: SARIF helpUri and Markdown links use URL#rule-id."),
         usage_file_option,

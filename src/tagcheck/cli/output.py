@@ -43,7 +43,7 @@ def finish(collected: app.Collected, policy, formats, outputs, fail_on, sort="lo
         else:
             text = render("findings", fmt, result, color=use_color(color, target), sort=sort, docs_url=docs_url,
                           compact=compact, max_chars=max_comment_chars,
-                          uri_prefix=app.sarif_prefix(sarif_root) if fmt == "sarif" else "")
+                          uri_prefix=app.sarif_prefix(sarif_root) if fmt in ("sarif", "codequality") else "")
         write_output(text, target)
     status = 0 if write_baseline else engine.exit_status(result, fail_on)  # recorded: accepted, not failed
     status = max(status, allocation_gate(result.summary.allocation["coverage_pct_usd"], min_allocation))

@@ -20,6 +20,7 @@ REGISTRY: dict[str, dict[str, str]] = {
         "junit": "tagcheck.report.findings.junit",
         "github": "tagcheck.report.findings.github",
         "markdown": "tagcheck.report.findings.markdown",
+        "codequality": "tagcheck.report.findings.codequality",
     },
     "showback": {
         "html": "tagcheck.report.showback.html_page",

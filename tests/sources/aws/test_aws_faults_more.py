@@ -22,8 +22,8 @@ from botocore.exceptions import ConnectTimeoutError, ReadTimeoutError
 from tagcheck.cli import main
 from tagcheck.report import RUN_FORMATS
 
-# every format a live audit writes, the html page too (SARIF is refused for it: cli/aws.py)
-FORMATS = sorted(set(RUN_FORMATS) - {"sarif"})
+# every format a live audit writes, the html page too (SARIF and codequality are refused for it: cli/aws.py)
+FORMATS = sorted(set(RUN_FORMATS) - {"sarif", "codequality"})
 
 AMI = "ami-12345678"
 OTHER = "eu-west-1"
