@@ -53,20 +53,24 @@ def test_a_change_inside_one_resource_block_reports_only_that_resource(repo, cap
     assert doc["summary"]["scan"]["skipped_unchanged"] == 33
 
 
-def test_a_change_to_a_module_variables_file_reports_that_module_only(repo, capsys):
+def test_a_variable_nothing_reads_changes_nothing_and_a_read_one_reaches_its_readers_in_that_module(repo, capsys):
     variables = repo / "modules" / "data" / "variables.tf"
     variables.write_text(variables.read_text() + '\nvariable "unused_note" {\n  default = "x"\n}\n')  # uncommitted
-    doc = _findings(capsys, repo)
-    assert _addresses(doc) and all(a.startswith("module.data.") for a in _addresses(doc))
-    assert "module.data.aws_s3_bucket.backup" in _addresses(doc)
+    assert _findings(capsys, repo)["findings"] == []
+    variables.write_text(variables.read_text().replace("bucket names are global", "bucket names are unique"))
+    addresses = _addresses(_findings(capsys, repo))  # var.account_id's block changed: what reads it
+    assert "module.data.aws_s3_bucket.backup" in addresses
+    assert addresses and all(a.startswith("module.data.") for a in addresses)
 
 
-def test_a_change_to_root_locals_reaches_every_module(repo, capsys):
+def test_a_comment_in_root_locals_changes_nothing_and_a_value_reaches_every_module_reading_it(repo, capsys):
     locals_tf = repo / "locals.tf"
     locals_tf.write_text(locals_tf.read_text() + "\n# owners reviewed\n")
     doc = _findings(capsys, repo)
+    assert doc["findings"] == [] and doc["summary"]["scan"]["skipped_unchanged"] == 34
+    locals_tf.write_text(locals_tf.read_text().replace('managed-by  = "terraform"', 'managed-by  = "terraform-cloud"'))
+    doc = _findings(capsys, repo)
     assert {a.split(".")[1] for a in _addresses(doc) if a.startswith("module.")} >= {"training", "data", "network"}
-    assert doc["summary"]["scan"]["skipped_unchanged"] == 0
 
 
 def test_bad_ref_is_exit_2(repo, capsys):
@@ -103,6 +107,7 @@ def test_zero_instance_blocks_are_listed_only_for_the_changed_files(repo, capsys
     _git(repo, "branch", "-f", "main")
     (repo / "modules" / "data" / "gated.tf").write_text(
         'resource "aws_sqs_queue" "new_gated" {\n  count = 0\n}\n')
+    _git(repo, "add", ".")  # staged: an untracked file counts only with --include-untracked
     doc = _findings(capsys, repo)
     blocks = doc["summary"]["scan"]["zero_instances"]["blocks"]
     assert [b["address"] for b in blocks] == ["module.data.aws_sqs_queue.new_gated"]

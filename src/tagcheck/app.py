@@ -162,10 +162,12 @@ def root_inputs(var_files: Sequence[Path], variables: Sequence[str], workspace: 
 
 def collect_terraform(paths: list[Path], inputs, *, cache=None, jobs: int = 1, max_file_bytes: int | None = None,
                       diff_base: str | None = None, policy=None, allow_empty: bool = False,
+                      include_untracked: bool = False,
                       progress: Callable[[str, int, int], None] | None = None,
                       warn: Callable[[str], None] | None = None) -> Collected:
     """Terraform code in ``paths``. ``diff_base``: only what changed since the merge base
-    with that git ref (``policy`` then prices the coverage change of the whole tree).
+    with that git ref (``policy`` then prices the coverage change of the whole tree;
+    ``include_untracked``: untracked files count as changed).
     Paths holding no Terraform file at all are bad input — a mistyped path in CI must not
     pass as "0 findings" — unless ``allow_empty``. ``progress`` and ``warn``: the source's
     (sources.terraform.source.scan)."""
@@ -182,8 +184,8 @@ def collect_terraform(paths: list[Path], inputs, *, cache=None, jobs: int = 1, m
     collected = Collected(scanned.resources, scanned.problems, {"source": "terraform"})
     zeros = scanned.zero_instances
     if diff_base:
-        collected, files = _only_changed(scanned, diff_base, paths[0])
-        collected.info.update(_coverage_change_since(diff_base, paths, inputs, scanned.resources, policy, cache))
+        collected, files = _only_changed(scanned, diff_base, paths, inputs, policy, cache=cache, jobs=jobs,
+                                         max_file_bytes=max_file_bytes, include_untracked=include_untracked)
         zeros = [z for z in zeros if (scanned.cwd / z.location.file).resolve() in files]
     collected.info.update(_scan_facts(scanned, zeros))
     return collected
@@ -206,41 +208,31 @@ def _scan_facts(scanned, zeros: list) -> dict:
     return {**workspace, "zero_instances": {"count": len(blocks), "blocks": blocks}}
 
 
-def _only_changed(scanned, diff_base: str, first_path: Path) -> tuple[Collected, set]:
-    from tagcheck.sources.terraform.diff import DiffError, changed_addresses, changed_files, git_changes
+def _only_changed(scanned, diff_base: str, paths: list[Path], inputs, policy, **options) -> tuple[Collected, set]:
+    """The resources the change since the merge base touches (sources.terraform.diff), the
+    problems in its files, and ``info``: what was skipped, what was removed (resources at the
+    merge base that are gone now: listed, never findings) and the allocation coverage before
+    and after. ``options``: diff.compare_with_base's."""
+    from tagcheck.sources.terraform.diff import DiffError, compare_with_base
 
     try:
-        change = git_changes(diff_base, first_path if first_path.is_dir() else first_path.parent)
+        diff = compare_with_base(scanned, diff_base, paths, inputs, **options)
     except DiffError as exc:
         raise InputError(f"--diff-base {diff_base}: {exc}") from None
-    keep = changed_addresses(scanned, change)
-    files = changed_files(change)
-    resources = [r for r in scanned.resources if r.address in keep]
+    resources = [r for r in scanned.resources if r.identity in diff.changed]
     problems = [p for p in scanned.problems
-                if p.location.file is None or (scanned.cwd / p.location.file).resolve() in files]
-    info = {"source": "terraform", "diff_base": diff_base, "skipped_unchanged": len(scanned.resources) - len(resources)}
-    return Collected(resources, problems, info), files
+                if p.location.file is None or (scanned.cwd / p.location.file).resolve() in diff.files]
+    info = {"source": "terraform", "diff_base": diff_base, "merge_base": diff.merge_base,
+            "skipped_unchanged": len(scanned.resources) - len(resources), "removed": diff.removed}
+    info.update(_coverage_change_since(diff.before or [], scanned.resources, policy))
+    return Collected(resources, problems, info), diff.files
 
 
-def _coverage_change_since(diff_base: str, paths: list[Path], inputs, after: list, policy, cache) -> dict:
+def _coverage_change_since(before: list, after: list, policy) -> dict:
     """Allocation coverage of the whole scanned tree at the merge base and now."""
-    import tempfile
-
     from tagcheck.cost.allocation import allocation_of
-    from tagcheck.sources.terraform.diff import DiffError, extract_base_tree
-    from tagcheck.sources.terraform.source import ScanInputError, scan
 
     prices = prices_for(policy)
-    with tempfile.TemporaryDirectory(prefix="tagcheck-base-") as tmp:
-        try:
-            top = extract_base_tree(diff_base, paths[0] if paths[0].is_dir() else paths[0].parent, Path(tmp))
-        except DiffError as exc:
-            raise InputError(f"--diff-base {diff_base}: {exc}") from None
-        old_paths = [Path(tmp) / p.resolve().relative_to(top) for p in paths]
-        try:
-            before = scan([p for p in old_paths if p.exists()], inputs, cwd=Path(tmp), cache=cache).resources
-        except ScanInputError:
-            before = []
     return coverage_change(allocation_of(before, policy, prices), allocation_of(after, policy, prices))
 
 

@@ -21,7 +21,11 @@ from tagcheck.cli.progress import run_scan
 @click.option("--workspace", metavar="NAME",
               help="terraform.workspace for the scan (default: the one .terraform/environment records, else default).")
 @click.option("--diff-base", metavar="REF",
-              help="Only resources changed since the merge base with git REF (e.g. origin/main).")
+              help="Only resources a change since the merge base with git REF touches (e.g. origin/main): "
+                   "their block, or a variable, tfvars value, local, provider, module argument, data source "
+                   "or resource they read; resources removed since are listed, not reported.")
+@click.option("--include-untracked", is_flag=True,
+              help="With --diff-base: untracked files (not git-ignored) count as changed (default: ignored).")
 @click.option("--jobs", "-j", type=click.IntRange(1, 256), default=None,
               help="Worker processes for parsing and evaluating what the cache does not hold "
                    "(default: the number of CPUs).")
@@ -32,8 +36,8 @@ from tagcheck.cli.progress import run_scan
 @click.option("--max-file-size", type=click.FloatRange(min=0), envvar="TAGCHECK_MAX_FILE_MB", metavar="MB",
               help="Files larger than this are reported (TC001) instead of parsed; 0: no limit. Default: 2.")
 @progress_option
-def scan(paths, policy_path, formats, outputs, fail_on, sort, var_files, variables, workspace, diff_base, jobs, cache_dir,
-         no_cache, allow_empty, max_file_size, no_progress, **output) -> None:
+def scan(paths, policy_path, formats, outputs, fail_on, sort, var_files, variables, workspace, diff_base,
+         include_untracked, jobs, cache_dir, no_cache, allow_empty, max_file_size, no_progress, **output) -> None:
     """Check Terraform code (.tf, .tf.json) in PATHS (directories or files; default: .)."""
     paths = list(paths) or [Path(".")]
     with bad_input():
@@ -45,7 +49,8 @@ def scan(paths, policy_path, formats, outputs, fail_on, sort, var_files, variabl
     def collect(progress, note):
         with bad_input():
             return app.collect_terraform(paths, inputs, cache=cache, jobs=jobs or os.cpu_count() or 1,
-                                         max_file_bytes=limit, diff_base=diff_base, policy=policy,
+                                         max_file_bytes=limit, diff_base=diff_base,
+                                         include_untracked=include_untracked, policy=policy,
                                          allow_empty=allow_empty, progress=progress,
                                          warn=lambda message: note(f"tagcheck: warning: {message}"))
 

@@ -40,6 +40,9 @@ def render(result: RunResult, *, color: bool = False, show_fix: bool = True, sor
                 out.extend(_finding_lines(finding, paint, show_fix))
             out.append("")
     out.extend(rule_table(result))
+    removed = removed_line(result)
+    if removed:
+        out.append(removed)
     out.append(summary_line(result))
     cost = cost_line(result)
     if cost:
@@ -99,6 +102,18 @@ def rule_table(result: RunResult) -> list[str]:
     for rule, (count, dollars, _, severity) in ordered:
         lines.append(f"{rule:<8}{severity:<10}{count:>9}{(f'${dollars:,.2f}' if dollars else '-'):>16}")
     return lines + [""]
+
+
+def removed_line(result: RunResult, shown: int = 10) -> str | None:
+    """--diff-base: the resources the change removed (listed, never findings); None when none."""
+    removed = result.summary.scan.get("removed") or []
+    if not removed:
+        return None
+    names = [one_line(r["address"]) + (f" ({one_line(r['root'])})" if r.get("root") not in ("", ".", None) else "")
+             for r in removed[:shown]]
+    more = f", … and {len(removed) - shown} more (see the JSON summary)" if len(removed) > shown else ""
+    since = one_line(result.summary.scan.get("diff_base") or "the merge base")
+    return f"removed since {since}: {_plural(len(removed), 'resource', 'resources')}: {', '.join(names)}{more}"
 
 
 def summary_line(result: RunResult) -> str:
