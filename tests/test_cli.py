@@ -116,7 +116,7 @@ def test_broken_file_is_reported_and_the_rest_still_checked(project, capsys):
     (project / "broken.tf").write_text('resource "aws_s3_bucket" "x" {\n  bucket = "a"\n')
     status, out, _ = run(capsys, "scan", str(project))
     assert status == 1
-    assert "broken.tf:3: error TC001" in out
+    assert "broken.tf:3:1: error TC001" in out
     assert "TAG001 aws_s3_bucket.assets" in out
 
 

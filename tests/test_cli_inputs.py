@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import click
@@ -182,3 +183,12 @@ def test_tc_rules_have_the_coverage_lever_everywhere(tmp_path, capsys):
     [rule] = [r for r in run["tool"]["driver"]["rules"] if r["id"] == "TC001"]
     assert rule["properties"]["lever"] == "coverage"
     assert {r["properties"]["lever"] for r in run["results"] if r["ruleId"] == "TC001"} <= {"coverage"}
+
+
+def test_a_syntax_error_names_its_column_in_text_and_json(tmp_path, capsys):
+    (tmp_path / "main.tf").write_text('resource "aws_s3_bucket" "b" {\n  bucket = "x" +\n}\n')
+    assert main(["scan", str(tmp_path), "--fail-on", "never", "--color", "never"]) == 0
+    assert "main.tf:2:16: error TC001: syntax error" in capsys.readouterr().out
+    assert main(["scan", str(tmp_path), "-f", "json", "--fail-on", "never"]) == 0
+    [finding] = json.loads(capsys.readouterr().out)["findings"]
+    assert finding["location"]["line"] == 2 and finding["location"]["column"] == 16

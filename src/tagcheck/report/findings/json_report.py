@@ -38,7 +38,10 @@ def _plain(value: Any) -> Any:
 def location_dict(location: Location) -> dict:
     if location.arn and not location.file:
         return {"arn": location.arn}
-    return {"file": location.file, "line": location.line, "end_line": location.end_line}
+    where = {"file": location.file, "line": location.line, "end_line": location.end_line}
+    if location.column:  # a syntax error's column
+        where["column"] = location.column
+    return where
 
 
 def resource_dict(resource: Resource | None) -> dict | None:
