@@ -43,7 +43,7 @@ from tagcheck.sources.terraform.inputs import RootInputs
 from tagcheck.sources.terraform.loader import DEFAULT_MAX_FILE_BYTES, DirLoader, is_terraform_file
 from tagcheck.sources.terraform.moduledir import repository_top
 from tagcheck.sources.terraform.source import ScanInputError, TerraformScan, scan
-from tagcheck.sources.terraform.source import _sources_in_text  # the scan's own text search for local sources
+from tagcheck.sources.terraform.source import sources_in_text
 
 
 class DiffError(Exception):
@@ -338,7 +338,7 @@ def _may_reach(root: Path, targets: set[Path], calls: dict[Path, set[Path]]) -> 
         if directory in targets:
             return True
         if directory not in calls:
-            calls[directory] = set(_sources_in_text(directory))
+            calls[directory] = set(sources_in_text(directory))
         for callee in calls[directory] - seen:
             seen.add(callee)
             todo.append(callee)

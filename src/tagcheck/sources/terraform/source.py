@@ -371,7 +371,7 @@ def _calling_roots(directory: Path, loader: "DirLoader") -> list[Path]:
         return []
     callers_of: dict[Path, set[Path]] = {}
     for module_dir in _module_dirs(top):
-        for target in _sources_in_text(module_dir):
+        for target in sources_in_text(module_dir):
             callers_of.setdefault(target, set()).add(module_dir)
     roots: list[Path] = []
     seen = {directory}
@@ -396,14 +396,14 @@ def _likely_callees(directories: list[Path]) -> list[Path]:
     found = list(dict.fromkeys(directories))
     seen = set(found)
     for directory in found:  # grows while iterating: breadth-first through the calls
-        for target in _sources_in_text(directory):
+        for target in sources_in_text(directory):
             if target not in seen and target.is_dir():
                 seen.add(target)
                 found.append(target)
     return found
 
 
-def _sources_in_text(directory: Path):
+def sources_in_text(directory: Path):
     """The directories that local ``source = "./…"`` lines in a directory's files point at
     (resolved; unusable paths skipped) — a text search, without parsing."""
     for path in terraform_files(directory):
